@@ -1,0 +1,138 @@
+"""Importers: one module per input form, each turning a file into a :class:`~tracker.model.RawTable`.
+
+Like beancount's importers: :func:`identify` looks at the content (not only the suffix) and names
+the form; the form's module ``extract``\\ s raw rows; :func:`import_plan` builds the checked plan.
+Archiving and storing happen in the caller, after every check has passed.
+
+Each form module exposes ``extract(path: Path, problems: Problems) -> RawTable`` and raises
+:class:`~tracker.problems.InputError` for a file it cannot read at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from tracker.problems import InputError, Problem, Problems
+
+FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "text", "narrative")
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
+
+
+def decode_text(data: bytes) -> str:
+    """Text as Excel on Chinese Windows, Notepad or a web page saved it: UTF-8 (BOM or not),
+    UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def identify(path: Path) -> str:
+    """The form of a file from its content: xlsx, xls, ods, csv, docx, text or narrative."""
+    name = Path(path).name
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
+    if not head:
+        raise InputError(Problem("empty-file", "文件是空的", file=name))
+    if head.startswith(OLE_MAGIC):
+        data = Path(path).read_bytes()
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise InputError(Problem("encrypted", "文件有密码保护 (已加密), 请去掉密码后重新保存再导入",
+                                     file=name))
+        if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
+            raise InputError(Problem("doc-format", "这是旧版 Word (.doc) 文件, 请另存为 .docx 后再导入",
+                                     file=name))
+        return "xls"
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                if "xl/workbook.xml" in names:
+                    return "xlsx"
+                if "word/document.xml" in names:
+                    return "docx"
+                if "mimetype" in names:
+                    mt = z.read("mimetype")[:100]
+                    if b"spreadsheet" in mt:
+                        return "ods"
+                    if b"text" in mt:
+                        raise InputError(Problem("odt-format", "这是 .odt 文字文件, 请另存为 .docx 后再导入",
+                                                 file=name))
+        except zipfile.BadZipFile:
+            raise InputError(Problem("corrupt-file", "文件已损坏 (不是完整的 xlsx/docx/ods 压缩包)",
+                                     file=name)) from None
+        raise InputError(Problem("unknown-format", "无法识别的文件格式 (压缩包里不是表格或 Word 文档)",
+                                 file=name))
+    data = Path(path).read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(Problem("unknown-format", "无法识别的文件格式 (不是文本, 也不是表格或 Word 文档)",
+                                 file=name))
+    text = decode_text(data)
+    if sum(ch in BOX_CHARS for ch in text[:20000]) > 20:
+        return "text"
+    from tracker.importers.narrative import looks_narrative
+
+    if looks_narrative(text):
+        return "narrative"
+    return "csv"
+
+
+def extract(path: Path, fmt: str = "auto", problems: Problems | None = None):
+    """Read a file into a RawTable (format found from the content when fmt is "auto")."""
+    problems = problems if problems is not None else Problems()
+    path = Path(path)
+    if fmt == "auto":
+        fmt = identify(path)
+    if fmt in ("xlsx", "xls", "ods"):
+        from tracker.importers import spreadsheet as mod
+    elif fmt == "csv":
+        from tracker.importers import csvfile as mod
+    elif fmt == "docx":
+        from tracker.importers import docx as mod
+    elif fmt == "text":
+        from tracker.importers import boxtext as mod
+    elif fmt == "narrative":
+        from tracker.importers import narrative as mod
+    else:
+        raise InputError(Problem("unknown-format", f"不支持的格式: {fmt}", file=path.name))
+    raw = mod.extract(path, problems)
+    raw.source = raw.source or path.name
+    raw.format = raw.format or fmt
+    return raw
+
+
+def import_plan(path: Path, *, fmt: str = "auto", year: int | None = None, name: str | None = None,
+                registry=None, problems: Problems | None = None):
+    """identify -> extract -> build. Returns (plan, problems); raises InputError on any error."""
+    from tracker.plan_builder import build_plan, guess_year
+
+    path = Path(path)
+    problems = problems if problems is not None else Problems()
+    raw = extract(path, fmt, problems)
+    if year is None:
+        year = guess_year(raw.title, path.stem)
+        if year is None:
+            from datetime import date
+
+            year = date.today().year
+            problems.warn("year-guessed", f"没有找到计划年度, 按今年 {year} 导入; 可用 --year 指定",
+                          file=path.name)
+    plan = build_plan(raw, year=year, name=name or raw.title or path.stem, registry=registry,
+                      problems=problems)
+    plan.source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return plan, problems

@@ -1,0 +1,362 @@
+"""The store: SQLite by default (any SQLAlchemy URL, PostgreSQL included), versioned schema.
+
+Schema changes are migrations: append a function to ``MIGRATIONS``; never edit an applied one.
+Every write that comes from one input runs in one transaction, so bad input leaves the store
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+
+from tracker.model import LEAD, PARTICIPANT, Item, Plan, Target
+
+metadata = MetaData()
+
+meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
+
+plans = Table(
+    "plans", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("year", Integer, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+    Column("format", String(16), nullable=False, default=""),
+    Column("source_sha256", String(64), nullable=False, default=""),
+    Column("imported_at", String(32), nullable=False),
+    UniqueConstraint("year", "version"),
+)
+
+items = Table(
+    "items", metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id"), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("category_no", Text, nullable=False, default=""),
+    Column("category", Text, nullable=False, default=""),
+    Column("content", Text, nullable=False),
+    Column("lead_raw", Text, nullable=False, default=""),
+    Column("participants_raw", Text, nullable=False, default=""),
+    Column("mandatory", Boolean, nullable=False, default=False),
+    Column("extra", Text, nullable=False, default="{}"),  # JSON
+)
+
+item_units = Table(
+    "item_units", metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id"), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("role", String(16), primary_key=True),  # lead | participant
+    Column("position", Integer, primary_key=True),
+    Column("unit", Text, nullable=False),
+)
+
+targets = Table(
+    "targets", metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id"), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("metric", Text, nullable=False),
+    Column("op", String(8), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("value_max", Float),
+    Column("unit", String(16), nullable=False, default=""),
+)
+
+# Every file received, archived under its SHA-256 before anything else happens.
+received = Table(
+    "received", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("file_name", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("received_at", String(10), nullable=False),  # YYYY-MM-DD, the office's date
+    Column("archived_as", Text, nullable=False),
+    Column("outcome", String(16), nullable=False, default="pending"),  # accepted|rejected|duplicate
+    Column("problems", Text, nullable=False, default="[]"),  # JSON list of Problem dicts
+    Column("unit", Text),
+    Column("period", String(8)),
+    Column("processed_at", String(32)),
+)
+
+# An accepted return: one unit, one period, one file. Superseded ones stay, marked.
+returns = Table(
+    "returns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), ForeignKey("received.sha256"), nullable=False, unique=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("unit", Text, nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("received_at", String(10), nullable=False),
+    Column("accepted_at", String(32), nullable=False),
+    Column("superseded_by", Integer),  # returns.id of the newer return, NULL while current
+)
+
+return_rows = Table(
+    "return_rows", metadata,
+    Column("return_id", Integer, ForeignKey("returns.id"), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("status", Text, nullable=False, default=""),
+    Column("progress", Integer),
+    Column("done", Text, nullable=False, default=""),
+    Column("problems", Text, nullable=False, default=""),
+    Column("next", Text, nullable=False, default=""),
+)
+
+return_targets = Table(
+    "return_targets", metadata,
+    Column("return_id", Integer, ForeignKey("returns.id"), primary_key=True),
+    Column("item_id", String(32), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("actual", Float),
+    Column("note", Text, nullable=False, default=""),
+)
+
+SCHEMA_VERSION_KEY = "schema_version"
+
+
+def _migration_1(conn) -> None:
+    metadata.create_all(conn)
+
+
+# Append, never edit: each function takes a connection inside a transaction.
+MIGRATIONS = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_iso() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, url: str):
+        self.url = url
+        kwargs = {}
+        if url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 60}
+        self.engine = create_engine(url, **kwargs)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self):
+        """One transaction. On SQLite it takes the write lock at once, so concurrent writers queue."""
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+            else:
+                with conn.begin():
+                    yield conn
+
+    @contextmanager
+    def read(self):
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- schema ------------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        with self.read() as conn:
+            if not self.engine.dialect.has_table(conn, "meta"):
+                return 0
+            v = conn.execute(select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)).scalar()
+            return int(v or 0)
+
+    def migrate(self) -> None:
+        current = self.schema_version()
+        if current >= SCHEMA_VERSION:
+            return
+        with self.begin() as conn:
+            # re-read inside the lock: another process may have migrated meanwhile
+            if self.engine.dialect.has_table(conn, "meta"):
+                v = conn.execute(select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)).scalar()
+                current = int(v or 0)
+            for n in range(current, SCHEMA_VERSION):
+                MIGRATIONS[n](conn)
+                if n == 0:
+                    conn.execute(meta.insert().values(key=SCHEMA_VERSION_KEY, value="1"))
+                else:
+                    conn.execute(meta.update().where(meta.c.key == SCHEMA_VERSION_KEY)
+                                 .values(value=str(n + 1)))
+
+    # -- plans -------------------------------------------------------------------------------------
+    def save_plan(self, plan: Plan, conn=None) -> int:
+        """Store plan as the newest version for its year; returns the version number."""
+        if conn is None:
+            with self.begin() as c:
+                return self.save_plan(plan, c)
+        latest = conn.execute(select(func.max(plans.c.version)).where(plans.c.year == plan.year)).scalar()
+        version = (latest or 0) + 1
+        plan.version = version
+        plan.imported_at = plan.imported_at or now_iso()
+        pid = conn.execute(plans.insert().values(
+            year=plan.year, version=version, name=plan.name, source=plan.source, format=plan.format,
+            source_sha256=plan.source_sha256, imported_at=plan.imported_at)).inserted_primary_key[0]
+        item_rows, unit_rows, target_rows = [], [], []
+        for pos, it in enumerate(plan.items):
+            item_rows.append(dict(plan_id=pid, item_id=it.id, position=pos, number=it.number,
+                                  category_no=it.category_no, category=it.category, content=it.content,
+                                  lead_raw=it.lead_raw, participants_raw=it.participants_raw,
+                                  mandatory=bool(it.mandatory),
+                                  extra=json.dumps(it.extra, ensure_ascii=False)))
+            for role, names in ((LEAD, it.lead), (PARTICIPANT, it.participants)):
+                for i, n in enumerate(names):
+                    unit_rows.append(dict(plan_id=pid, item_id=it.id, role=role, position=i, unit=n))
+            for i, t in enumerate(it.targets):
+                target_rows.append(dict(plan_id=pid, item_id=it.id, idx=i, text=t.text, metric=t.metric,
+                                        op=t.op, value=t.value, value_max=t.value_max, unit=t.unit))
+        for table, rows in ((items, item_rows), (item_units, unit_rows), (targets, target_rows)):
+            if rows:
+                conn.execute(table.insert(), rows)
+        return version
+
+    def plan_id(self, year: int | None = None, version: int | None = None, conn=None) -> int | None:
+        """The id of a stored plan: the newest version of the given (or newest) year."""
+        q = select(plans.c.id).order_by(plans.c.year.desc(), plans.c.version.desc())
+        if year is not None:
+            q = q.where(plans.c.year == year)
+        if version is not None:
+            q = q.where(plans.c.version == version)
+        if conn is None:
+            with self.read() as c:
+                return c.execute(q.limit(1)).scalar()
+        return conn.execute(q.limit(1)).scalar()
+
+    def load_plan(self, year: int | None = None, version: int | None = None, plan_id: int | None = None,
+                  conn=None) -> Plan | None:
+        if conn is None:
+            with self.read() as c:
+                return self.load_plan(year, version, plan_id, c)
+        pid = plan_id if plan_id is not None else self.plan_id(year, version, conn)
+        if pid is None:
+            return None
+        p = conn.execute(select(plans).where(plans.c.id == pid)).mappings().one()
+        units_by_item: dict[str, dict[str, list[str]]] = {}
+        for r in conn.execute(select(item_units).where(item_units.c.plan_id == pid)
+                              .order_by(item_units.c.item_id, item_units.c.role, item_units.c.position)):
+            units_by_item.setdefault(r.item_id, {LEAD: [], PARTICIPANT: []})[r.role].append(r.unit)
+        targets_by_item: dict[str, list[Target]] = {}
+        for r in conn.execute(select(targets).where(targets.c.plan_id == pid)
+                              .order_by(targets.c.item_id, targets.c.idx)):
+            targets_by_item.setdefault(r.item_id, []).append(
+                Target(text=r.text, metric=r.metric, op=r.op, value=r.value, unit=r.unit,
+                       value_max=r.value_max))
+        its = []
+        for r in conn.execute(select(items).where(items.c.plan_id == pid).order_by(items.c.position)):
+            u = units_by_item.get(r.item_id, {LEAD: [], PARTICIPANT: []})
+            its.append(Item(id=r.item_id, number=r.number, content=r.content, lead=u[LEAD],
+                            participants=u[PARTICIPANT], lead_raw=r.lead_raw,
+                            participants_raw=r.participants_raw, category_no=r.category_no,
+                            category=r.category, mandatory=bool(r.mandatory),
+                            targets=targets_by_item.get(r.item_id, []), extra=json.loads(r.extra)))
+        plan = Plan(name=p["name"], year=p["year"], items=its, source=p["source"], version=p["version"],
+                    format=p["format"], source_sha256=p["source_sha256"], imported_at=p["imported_at"])
+        plan.db_id = pid  # type: ignore[attr-defined]
+        return plan
+
+    def list_plans(self) -> list[dict]:
+        with self.read() as conn:
+            counts = dict(conn.execute(select(items.c.plan_id, func.count()).group_by(items.c.plan_id)).all())
+            newest = dict(conn.execute(select(plans.c.year, func.max(plans.c.version))
+                                       .group_by(plans.c.year)).all())
+            out = []
+            for r in conn.execute(select(plans).order_by(plans.c.year, plans.c.version)).mappings():
+                out.append({"year": r["year"], "version": r["version"], "name": r["name"],
+                            "source": r["source"], "format": r["format"], "imported_at": r["imported_at"],
+                            "items": counts.get(r["id"], 0), "current": newest[r["year"]] == r["version"]})
+            return out
+
+    def rename_unit(self, old: str, new: str, conn=None) -> int:
+        """Apply an alias to every stored plan and return: old becomes new. Returns rows changed."""
+        if conn is None:
+            with self.begin() as c:
+                return self.rename_unit(old, new, c)
+        n = conn.execute(item_units.update().where(item_units.c.unit == old).values(unit=new)).rowcount
+        n += conn.execute(returns.update().where(returns.c.unit == old).values(unit=new)).rowcount
+        n += conn.execute(received.update().where(received.c.unit == old).values(unit=new)).rowcount
+        return n
+
+    # -- for tests and diagnostics ---------------------------------------------------------------
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every table's rows, sorted: two dumps are equal iff the stores hold the same data."""
+        out = {}
+        with self.read() as conn:
+            for name, table in metadata.tables.items():
+                rows = [tuple(r) for r in conn.execute(select(table))]
+                out[name] = sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
+        return out
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+    # let BEGIN IMMEDIATE in Store.begin be the only transaction control
+    dbapi_conn.isolation_level = None
+
+
+def current_return_rows(conn, *, period: str | None = None, year: int | None = None,
+                        unit: str | None = None) -> list[dict]:
+    """Accepted, not superseded returns joined with their rows and target actuals.
+
+    One dict per (return, item): return_id, unit, period, received_at, plan_id, item_id, role,
+    status, progress, done, problems, next, targets=[{idx, actual, note}]. Filter by period
+    ("2007Q1"), by year (every quarter of it) and/or by unit.
+    """
+    q = (select(returns.c.id.label("return_id"), returns.c.unit, returns.c.period, returns.c.received_at,
+                returns.c.plan_id, return_rows.c.item_id, return_rows.c.role, return_rows.c.status,
+                return_rows.c.progress, return_rows.c.done, return_rows.c.problems, return_rows.c.next)
+         .join(return_rows, return_rows.c.return_id == returns.c.id)
+         .where(returns.c.superseded_by.is_(None)))
+    if period is not None:
+        q = q.where(returns.c.period == str(period))
+    if year is not None:
+        q = q.where(returns.c.period.like(f"{int(year)}Q%"))
+    if unit is not None:
+        q = q.where(returns.c.unit == unit)
+    rows = [dict(r) for r in conn.execute(q.order_by(returns.c.period, returns.c.unit,
+                                                     return_rows.c.item_id)).mappings()]
+    if not rows:
+        return rows
+    ids = {r["return_id"] for r in rows}
+    tq = select(return_targets).where(return_targets.c.return_id.in_(ids)).order_by(
+        return_targets.c.return_id, return_targets.c.item_id, return_targets.c.idx)
+    by_key: dict[tuple, list[dict]] = {}
+    for t in conn.execute(tq).mappings():
+        by_key.setdefault((t["return_id"], t["item_id"]), []).append(
+            {"idx": t["idx"], "actual": t["actual"], "note": t["note"]})
+    for r in rows:
+        r["targets"] = by_key.get((r["return_id"], r["item_id"]), [])
+    return rows
