@@ -199,12 +199,15 @@ def plan_list(ws, as_json):
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
+@click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
+              envvar="TRACKER_WORKSPACE", help="工作区目录")
+@click.option("--db", "db_url", default=None, envvar="TRACKER_DB", help="数据库 SQLAlchemy URL")
 @click.pass_context
-def units(ctx, as_json, year):
+def units(ctx, as_json, year, workspace, db_url):
     """单位: 列出各单位牵头与参与的任务数; 子命令管理别名。"""
     if ctx.invoked_subcommand is not None:
         return
-    ctx.invoke(units_list, as_json=as_json, year=year)
+    ctx.invoke(units_list, as_json=as_json, year=year, workspace=workspace, db_url=db_url)
 
 
 @units.command("list")

@@ -1,0 +1,82 @@
+"""Shared fixtures. The seeds live in ../shared/seeds beside the project (as in CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLES = ROOT / "sample_plans"
+
+
+def seed(prefix: str) -> Path:
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.exists() else []
+    if not found:
+        pytest.skip(f"seed {prefix} not found in {SEEDS} (../shared/seeds beside the project)")
+    return found[0]
+
+
+@pytest.fixture
+def seed004() -> Path:
+    return seed("004")
+
+
+@pytest.fixture
+def seed002() -> Path:
+    return seed("002")
+
+
+def _pg_admin_url() -> str | None:
+    url = os.environ.get("TRACKER_TEST_PG")
+    if url:
+        return url
+    if shutil.which("pg_lsclusters") is None:
+        return None
+    try:
+        from sqlalchemy import create_engine, text
+
+        url = "postgresql://tracker:tracker@127.0.0.1:5432/postgres"
+        e = create_engine(url)
+        with e.connect() as c:
+            c.execute(text("select 1"))
+        e.dispose()
+        return url
+    except Exception:
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database: SQLite always; PostgreSQL where a server answers (CI starts one
+    with .ci/postgres.sh), else that parameter skips with one clear line."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    admin = _pg_admin_url()
+    if admin is None:
+        pytest.skip("PostgreSQL not available (run .ci/postgres.sh, or set TRACKER_TEST_PG)")
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    eng = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with eng.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield admin.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with eng.connect() as c:
+            c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        eng.dispose()
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """An initialised workspace (SQLite) in a temporary folder."""
+    from tracker.workspace import init_workspace
+
+    return init_workspace(tmp_path / "ws")

@@ -1,0 +1,71 @@
+"""The store keeps plans versioned and reads back exactly what it was given, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tracker.model import Item, Plan, Target
+from tracker.store import SCHEMA_VERSION, Store
+
+
+def small_plan(year=2007, content_suffix=""):
+    return Plan(name="测试计划", year=year, source="t.xlsx", format="xlsx", items=[
+        Item(id=f"{year}-001", number=1, content="建立工作站10家以上" + content_suffix, lead=["市知识产权局"],
+             participants=["市经贸委", "各有关单位"], lead_raw="市知识产权局", participants_raw="市经贸委、各有关单位",
+             category_no="一", category="建立体系", mandatory=True,
+             targets=[Target("建立工作站10家以上", "建立工作站", ">=", 10, "家")],
+             extra={"完成时限": "2007年底"}),
+        Item(id=f"{year}-002", number=2, content="引导支持5—10家企业", lead=["市科技局", "市财政局"],
+             lead_raw="市科技局、市财政局", category_no="一", category="建立体系",
+             targets=[Target("引导支持5—10家企业", "引导支持企业", "range", 5, "家", value_max=10)]),
+    ])
+
+
+def test_round_trip_and_versions(db_url):
+    s = Store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION
+    p = small_plan()
+    assert s.save_plan(p) == 1
+    back = s.load_plan(2007)
+    assert back.to_dict() == p.to_dict()
+    assert back.items[1].targets[0].value_max == 10
+    # a second import of the same year adds a version; the newest is current, the older stays readable
+    p2 = small_plan(content_suffix="(调整)")
+    assert s.save_plan(p2) == 2
+    assert s.load_plan(2007).items[0].content.endswith("(调整)")
+    assert not s.load_plan(2007, version=1).items[0].content.endswith("(调整)")
+    listing = s.list_plans()
+    assert [(r["version"], r["current"], r["items"]) for r in listing] == [(1, False, 2), (2, True, 2)]
+    s.close()
+
+
+def test_migrate_is_idempotent_and_dump_detects_change(db_url):
+    s = Store(db_url)
+    before = s.dump()
+    Store(db_url).close()  # opening again migrates nothing
+    assert s.dump() == before
+    s.save_plan(small_plan())
+    assert s.dump() != before
+    s.close()
+
+
+def test_rename_unit_rewrites_stored_plans(db_url):
+    s = Store(db_url)
+    s.save_plan(small_plan())
+    n = s.rename_unit("市科技局", "市科学技术局")
+    assert n == 1
+    assert s.load_plan(2007).items[1].lead == ["市科学技术局", "市财政局"]
+    assert s.load_plan(2007).items[1].lead_raw == "市科技局、市财政局"  # raw text is kept
+    s.close()
+
+
+def test_failed_transaction_leaves_store_unchanged(db_url):
+    import pytest
+
+    s = Store(db_url)
+    s.save_plan(small_plan())
+    before = s.dump()
+    with pytest.raises(RuntimeError):
+        with s.begin() as conn:
+            s.save_plan(small_plan(2008), conn)
+            raise RuntimeError("boom")
+    assert s.dump() == before
+    s.close()
