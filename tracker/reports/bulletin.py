@@ -1,0 +1,265 @@
+"""The quarterly bulletin (季度通报) as xlsx and docx, from :func:`tracker.status.period_status`.
+
+Contents, in both files:
+
+一、报送情况 — every unit expected to report: on time, late (days late) or missing;
+二、各类任务推进情况 — per category: items, mean completion (unreported items count 0), the counts
+   of 正常 / 预警 / 滞后;
+三、滞后任务 — the red items with their lead units (as the plan names them: 各区、县级市政府, not its
+   twelve members), progress, status and the problems the lead units stated (member by member).
+
+The xlsx has one sheet per section plus 任务进度 (every item with its light), print-ready
+(:mod:`tracker.reports.xlsx_style`). The docx is an official-style A4 document: title
+"关于2007年第一季度工作分解任务推进情况的通报", sections 一、二、三 with tables whose header row repeats
+on every page, body in 宋体 (SimSun, set for East Asian text through ``w:eastAsia``), title in 黑体.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+BODY_FONT = ("SimSun", "宋体")
+TITLE_FONT = ("SimHei", "黑体")
+
+
+def bulletin_title(status: dict) -> str:
+    return f"关于{status['label']}工作分解任务推进情况的通报"
+
+
+def return_rows(status: dict) -> list[list]:
+    """[序号, 单位, 报送日期, 情况] for every expected unit: returned ones by date, then the missing."""
+    rows = []
+    for r in status["returned"]:
+        state = f"逾期{r['days_late']}天" if r["late"] else "按时"
+        rows.append([r["unit"], r["received_at"], state])
+    for u in status["missing"]:
+        rows.append([u, "", "未报送"])
+    return [[i + 1, *r] for i, r in enumerate(rows)]
+
+
+def category_rows(status: dict) -> list[list]:
+    return [[c["category_no"], c["category"], c["items"], c["completion"], c["green"], c["yellow"], c["red"]]
+            for c in status["categories"]]
+
+
+def red_items(status: dict) -> list[dict]:
+    return [d for d in status["item_details"] if d.get("light") == "red"]
+
+
+def stated_problems(d: dict) -> str:
+    """The problems the lead units wrote, "单位: 问题" one per line (participants' are not included)."""
+    parts = [f"{r['unit']}: {r['problems']}" for r in d["lead_returns"] if r["problems"].strip()]
+    return "\n".join(parts)
+
+
+def red_rows(status: dict) -> list[list]:
+    rows = []
+    for d in red_items(status):
+        comp = "未报送" if d["completion"] is None else d["completion"]
+        rows.append([d["number"], d["content"], "、".join(d["lead_names"]) or "—", comp, d["status_label"]
+                     if d["completion"] is not None else "未报送", stated_problems(d)])
+    return rows
+
+
+def summary_sentences(status: dict) -> dict[str, str]:
+    """The paragraph that opens each section."""
+    returned = status["returned"]
+    late = [r for r in returned if r["late"]]
+    expected = len(status["missing"]) + sum(1 for r in returned if r["expected"])
+    s1 = (f"本季度应报送单位{expected}个, 截至目前已报送{len(returned)}个, 其中按时报送"
+          f"{len(returned) - len(late)}个, 逾期报送{len(late)}个; 未报送{len(status['missing'])}个。")
+    if late:
+        s1 += "逾期报送的单位: " + "、".join(r["unit"] for r in late) + "。"
+    if status["missing"]:
+        s1 += "未报送的单位: " + "、".join(status["missing"]) + "。"
+    c, lt = status["items"], status["lights"]
+    s2 = (f"全部{c['total']}项任务中, 已完成{c['completed']}项, 推进中{c['in_progress']}项, "
+          f"未启动{c['not_started']}项, 无法按期完成{c['cannot_complete']}项。按本季度应达进度"
+          f"{status['expected_progress']}%衡量, 进度正常{lt['green']}项, 预警{lt['yellow']}项, "
+          f"滞后{lt['red']}项。")
+    reds = red_items(status)
+    s3 = (f"以下{len(reds)}项任务进度滞后, 请牵头单位抓紧推进。" if reds else "本季度无滞后任务。")
+    return {"returns": s1, "categories": s2, "red": s3}
+
+
+# -- xlsx ------------------------------------------------------------------------------------------
+def write_bulletin_xlsx(path: Path, status: dict, config: dict) -> Path:
+    import xlsxwriter
+
+    from tracker.reports.xlsx_style import Column, write_table
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sent = summary_sentences(status)
+    wb = xlsxwriter.Workbook(str(path))
+    try:
+        rows = return_rows(status)
+        fmts = [[None, None, None, "red" if r[3] == "未报送" else ("yellow" if r[3] != "按时" else None)]
+                for r in rows]
+        write_table(wb, "报送情况", [Column("序号", "int", width=6), Column("单位", "text", max_width=30),
+                                     Column("报送日期", "date", width=12), Column("情况", "center", width=12)],
+                    rows, title=f"{status['label']}报送情况", cell_formats=fmts,
+                    notes=[f"截止日期 {status['due']}。{sent['returns']}"], landscape=False)
+        write_table(wb, "分类进度", [Column("类号", "center", width=6), Column("项目分类", "text", max_width=36),
+                                     Column("任务数", "int", width=8), Column("平均完成度(%)", "percent", width=14),
+                                     Column("正常", "int", width=7), Column("预警", "int", width=7),
+                                     Column("滞后", "int", width=7)],
+                    category_rows(status), title=f"{status['label']}各类任务推进情况",
+                    notes=[sent["categories"]])
+        write_table(wb, "滞后任务", [Column("序号", "int", width=6), Column("工作内容", "wide", width=56),
+                                     Column("牵头单位", "text", width=22), Column("完成进度(%)", "percent", width=11),
+                                     Column("进展状态", "center", width=12), Column("存在问题", "wide", width=40)],
+                    red_rows(status), title=f"{status['label']}滞后任务", notes=[sent["red"]])
+        details = status["item_details"]
+        write_table(wb, "任务进度", [Column("任务编号", "center", width=11), Column("类号", "center", width=6),
+                                     Column("序号", "int", width=6), Column("工作内容", "wide", width=56),
+                                     Column("牵头单位", "text", width=22), Column("完成进度(%)", "percent", width=11),
+                                     Column("进展状态", "center", width=12), Column("预警", "center", width=8)],
+                    [[d["item"], d["category_no"], d["number"], d["content"], "、".join(d["lead_names"]),
+                      d["completion"], d["status_label"] if d["completion"] is not None else "未报送",
+                      d["light_label"]] for d in details],
+                    cell_formats=[[None] * 7 + [d["light"]] for d in details],
+                    title=f"{status['label']}任务进度一览", notes=[f"应达进度 {status['expected_progress']}%"])
+    finally:
+        wb.close()
+    return path
+
+
+# -- docx ------------------------------------------------------------------------------------------
+def _font(run, font=BODY_FONT, size=None, bold=None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = font[0]
+    rpr = run._element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), font[1])
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+
+
+def _para(doc, text, *, font=BODY_FONT, size=14, bold=False, align=None, indent=True, space_after=6):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = doc.add_paragraph()
+    if align == "center":
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif align == "right":
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.line_spacing = 1.3
+    _font(p.add_run(text), font, size, bold)
+    return p
+
+
+def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float]):
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    hdr = t.rows[0]
+    trpr = hdr._tr.get_or_add_trPr()
+    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))  # repeat on each page
+    for cell, h in zip(hdr.cells, headers, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(h), TITLE_FONT, 10.5, True)
+        _shade(cell, "D9E1F2")
+    for values in rows:
+        cells = t.add_row().cells
+        for cell, v in zip(cells, values, strict=True):
+            cell.text = ""
+            text = "" if v is None else str(v)
+            lines = text.split("\n")
+            para = cell.paragraphs[0]
+            for i, line in enumerate(lines):
+                if i:
+                    para = cell.add_paragraph()
+                _font(para.add_run(line), BODY_FONT, 10.5)
+    for row in t.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(w)
+    return t
+
+
+def _shade(cell, hex_color: str) -> None:
+    from docx.oxml.ns import qn
+
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = tcpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
+                                         qn("w:fill"): hex_color})
+    tcpr.append(shd)
+
+
+def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | None = None) -> Path:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    today = today or date.today()
+    office = config.get("office", {}).get("name") or "领导小组办公室"
+    sent = summary_sentences(status)
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT[0]
+    normal.font.size = Pt(14)
+    rpr = normal.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    rfonts.set(qn("w:eastAsia"), BODY_FONT[1])
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    doc.core_properties.title = bulletin_title(status)
+    doc.core_properties.author = office
+
+    _para(doc, bulletin_title(status), font=TITLE_FONT, size=22, align="center", space_after=18)
+    _para(doc, "各责任单位:", indent=False)
+    plan = status["plan"]
+    _para(doc, f"根据{plan['year']}年{plan['name']}的要求, 现将{status['label']}各责任单位工作进展情况"
+               f"报送及任务推进情况通报如下(报送截止日期为{status['due']}):")
+
+    _para(doc, "一、报送情况", font=TITLE_FONT, size=16, indent=False)
+    _para(doc, sent["returns"])
+    _table(doc, ["序号", "单位", "报送日期", "情况"], return_rows(status), [1.5, 7.5, 3.5, 3.0])
+
+    _para(doc, "二、各类任务推进情况", font=TITLE_FONT, size=16, indent=False)
+    _para(doc, sent["categories"])
+    _table(doc, ["类号", "项目分类", "任务数", "平均完成度(%)", "正常", "预警", "滞后"],
+           category_rows(status), [1.3, 6.2, 1.5, 2.6, 1.3, 1.3, 1.3])
+
+    _para(doc, "三、滞后任务", font=TITLE_FONT, size=16, indent=False)
+    _para(doc, sent["red"])
+    reds = red_rows(status)
+    if reds:
+        _table(doc, ["序号", "工作内容", "牵头单位", "完成进度(%)", "进展状态", "存在问题"], reds,
+               [1.2, 5.6, 3.0, 1.8, 1.8, 2.6])
+    _para(doc, "请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。")
+    _para(doc, office, align="right")
+    _para(doc, f"{today.year}年{today.month}月{today.day}日", align="right")
+    doc.save(str(path))
+    return path
+
+
+def write_bulletin(out_dir: Path, status: dict, config: dict, today: date | None = None) -> list[Path]:
+    """Write ``PERIOD-季度通报.xlsx`` and ``PERIOD-季度通报.docx`` into ``out_dir``."""
+    out_dir = Path(out_dir)
+    base = f"{status['period']}-季度通报"
+    return [write_bulletin_xlsx(out_dir / f"{base}.xlsx", status, config),
+            write_bulletin_docx(out_dir / f"{base}.docx", status, config, today)]
