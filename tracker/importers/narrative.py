@@ -1,0 +1,286 @@
+"""Narrative plans: numbered measures, each ending in "(责任单位:A、B、C)" (seeds/002, Chenzhou 2009).
+
+Read from .txt (any encoding :func:`tracker.importers.decode_text` knows) or from .docx (paragraph
+text, via python-docx). Rules:
+
+* A **measure** starts at a paragraph that begins with a number — "(一)", "(十)", "1.", "1、", "1)",
+  "一、" (half- or full-width brackets and dots) — and runs on over the following unnumbered
+  paragraphs, so a measure wrapped over two paragraphs (or a responsibility parenthesis broken by a
+  line break) is rejoined without a space. Only measures that contain a responsibility marker are
+  items; headings, goals and implementation steps without one are skipped.
+* The **marker** is "(责任单位:…)" with half- or full-width brackets and colon; 牵头单位, 责任部门,
+  牵头部门, 负责单位, 主办单位, 承办单位, 实施单位 are accepted too. When the marker names both
+  sides — "(牵头单位:A、B;配合单位:C、D)" — the named sides are used (A and B lead). Otherwise, by convention, the
+  **first unit listed leads** and the rest participate: ``RawRow.lead`` is the first unit,
+  ``participants`` the others joined with 、 (split with :func:`tracker.units.split_units`, so
+  "各县、市、区…" stays whole).
+* **content** is the measure without its number and without the marker parenthesis.
+* **number** is the measure's own number (Chinese numerals become ints). When no measure has a
+  number in its text (Word's automatic numbering), items are numbered 1, 2, 3 … in order. When
+  numbers repeat or some are missing (numbering restarts in each section), items are renumbered in
+  order, the written number is kept in ``extra["原编号"]`` and a warning says so. Unique numbers are
+  kept as written, so a gap is reported by the plan builder; a numbered measure without a marker
+  between two items gets a warning ("no-responsibility") that explains the gap.
+* A narrative plan has **no categories**: category_no and category are "".
+* **Title**: the plan's own title line ("郴州市国家知识产权试点城市工作方案"; else the notice title
+  without "关于印发…的通知"), prefixed with the plan's year when the title has none —
+  "2009年郴州市国家知识产权试点城市工作方案", the form of "2007年广州市…工作分解表". The year is the
+  issue date (二○○九年十一月二十三日), else the year of the notice's document number
+  (郴政办函[2009]306号), else the year mentioned most often in the text.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+from tracker.model import RawRow, RawTable, Where
+from tracker.problems import InputError, Problem, Problems
+
+_LABELS = r"责任单位|牵头单位|责任部门|牵头部门|负责单位|主办单位|承办单位|实施单位|责任处室"
+_OTHER_SIDE = r"配合单位|参与单位|协办单位|配合部门|参与部门|协办部门"
+_OPEN, _CLOSE = "(\uff08", ")\uff09"
+MARKER = re.compile(rf"[{_OPEN}]\s*(?:{_LABELS})\s*[:\uff1a]")
+_CN = "〇○零一二两三四五六七八九十"
+NUMBERING = re.compile(
+    rf"^\s*(?:[{_OPEN}]\s*(?P<a>[{_CN}]+|\d+)\s*[{_CLOSE}]"  # (一) (1)
+    rf"|(?P<b>\d+)\s*(?:[.、\uff0e]|[{_CLOSE}])(?!\d)"  # 1. 1、 1)
+    rf"|(?P<c>[{_CN}]+)\s*[、.])"  # 一、
+)
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*[一二三四五六七八九十]{1,3}\s*月")
+_DOCNO = re.compile(r"[\[〔(【]\s*((?:19|20)\d\d)\s*[\]〕)】]\s*\d+\s*号")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_TITLE_END = ("工作方案", "实施方案", "工作计划", "行动计划", "工作要点", "分解方案", "工作规划", "实施意见",
+              "工作安排", "分解表", "方案", "计划", "要点")
+
+
+def looks_narrative(text: str) -> bool:
+    """True when the text has at least two responsibility markers "(责任单位:…)"."""
+    return len(MARKER.findall(text or "")) >= 2
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def extract_docx_paragraphs(path: Path) -> list[str]:
+    """The text of every body paragraph of a Word document, in order (tables are skipped)."""
+    import docx  # python-docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as e:  # python-docx raises several kinds for a damaged file
+        raise InputError(Problem("corrupt-file", f"无法读取 Word 文档: {e}", file=Path(path).name)) from None
+    return [p.text for p in document.paragraphs]
+
+
+def docx_tables_have_header(path: Path) -> bool:
+    """Whether a Word document has a table whose first rows look like a decomposition-table header
+    (a unit column and a content column)."""
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception:
+        return False
+    for table in document.tables:
+        for row in table.rows[:3]:
+            try:
+                cells = [c.text for c in row.cells]
+            except (IndexError, ValueError):  # malformed merged cells
+                continue
+            text = "".join(cells).replace(" ", "").replace("\u3000", "")
+            if "单位" in text and any(w in text for w in ("内容", "任务", "工作", "措施", "事项")):
+                return True
+    return False
+
+
+def docx_is_narrative(path: Path) -> bool:
+    """A Word document with no decomposition table but numbered measures with (责任单位:…)."""
+    if docx_tables_have_header(path):
+        return False
+    try:
+        return looks_narrative("\n".join(extract_docx_paragraphs(path)))
+    except InputError:
+        return False
+
+
+def _paragraphs(path: Path) -> list[str]:
+    path = Path(path)
+    if zipfile.is_zipfile(path):
+        return extract_docx_paragraphs(path)
+    from tracker.importers import decode_text
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
+    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+# -- parsing ----------------------------------------------------------------------------------------
+def _number(m: re.Match) -> int | None:
+    from tracker.plan_builder import chinese_numeral
+
+    s = m.group("a") or m.group("b") or m.group("c")
+    if s.isdigit():
+        return int(s)
+    return chinese_numeral(s.replace("两", "二").replace("〇", "零").replace("○", "零"))
+
+
+def _marker_span(text: str) -> tuple[int, int, str, bool] | None:
+    """(start, end, inside, closed) of the last responsibility parenthesis, brackets balanced."""
+    found = list(MARKER.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    depth = 0
+    for i in range(m.start(), len(text)):
+        if text[i] in _OPEN:
+            depth += 1
+        elif text[i] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return m.start(), i + 1, text[m.start() + 1:i], True
+    return m.start(), len(text), text[m.start() + 1:], False
+
+
+def _sides(inside: str) -> tuple[str, str]:
+    """(lead, participants) from the inside of the marker parenthesis."""
+    from tracker.units import split_units
+
+    other = re.search(rf"[;\uff1b,\uff0c。\s]*(?:{_OTHER_SIDE})\s*[:\uff1a]", inside)
+    head = re.sub(rf"^\s*(?:{_LABELS})\s*[:\uff1a]\s*", "", inside)
+    if other:
+        lead_text = re.sub(rf"^\s*(?:{_LABELS})\s*[:\uff1a]\s*", "", inside[:other.start()])
+        return lead_text.strip(), inside[other.end():].strip()
+    units = split_units(head)
+    if not units:
+        return "", ""
+    return units[0], "、".join(units[1:])
+
+
+def _title_and_year(paras: list[str]) -> tuple[str, int | None]:
+    lines = [p.strip() for p in paras if p.strip()]
+    text = "\n".join(lines)
+    title = ""
+    for line in lines:
+        if (len(line) <= 40 and line.endswith(_TITLE_END) and not re.search(r"[,\uff0c。;\uff1b:\uff1a]", line)
+                and "关于" not in line and not line.startswith(("《", "【"))):
+            title = line
+            break
+    if not title:
+        for line in lines:
+            m = re.search(r"关于(?:印发|下发|转发)?(.+?)的通知", line)
+            if m:
+                title = m.group(1).strip("《》")
+                break
+    year = None
+    m = _CN_DATE.search(text)
+    if m:
+        digits = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+                  "六": "6", "七": "7", "八": "8", "九": "9"}
+        year = int("".join(digits[c] for c in m.group(1)))
+    if year is None:
+        for line in lines[:15]:
+            m = _DOCNO.search(line)
+            if m:
+                year = int(m.group(1))
+                break
+    if year is None:
+        years = Counter(int(y) for y in _YEAR.findall(text))
+        if years:
+            best = max(years.values())
+            year = next(int(y) for y in _YEAR.findall(text) if years[int(y)] == best)
+    if title and year and not re.search(r"(?:19|20)\d\d", title):
+        title = f"{year}年{title}"
+    return title, year
+
+
+def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTable:
+    """The items of a narrative plan given as paragraphs (lines of a .txt, paragraphs of a .docx)."""
+    measures: list[tuple[int | None, str, int, str]] = []  # (number, text, first paragraph, style)
+    cur: list[str] | None = None
+    cur_no: int | None = None
+    cur_at = 0
+    cur_style = ""
+    closed = True
+
+    def flush():
+        if cur is not None:
+            measures.append((cur_no, "".join(cur), cur_at, cur_style))
+
+    for idx, para in enumerate(paras, 1):
+        p = para.strip().replace("\u3000", " ")
+        if not p:
+            continue
+        m = NUMBERING.match(p)
+        if m:
+            flush()
+            cur, cur_no, cur_at = [p[m.end():].strip()], _number(m), idx
+            cur_style = m.lastgroup or ""
+            closed = MARKER.search(p) is not None and _ends_with_marker(p)
+        elif MARKER.search(p) and (cur is None or closed):
+            # a measure with no number in its text (Word's automatic numbering)
+            flush()
+            cur, cur_no, cur_at, cur_style = [p], None, idx, ""
+            closed = _ends_with_marker(p)
+        elif cur is not None and not closed:
+            cur.append(p)
+            joined = "".join(cur)
+            closed = MARKER.search(joined) is not None and _ends_with_marker(joined)
+        else:
+            flush()
+            cur = None
+    flush()
+
+    marked = [i for i, m in enumerate(measures) if MARKER.search(m[1])]
+    item_style = Counter(measures[i][3] for i in marked).most_common(1)[0][0] if marked else ""
+    rows: list[RawRow] = []
+    for idx, (number, text, at, style) in enumerate(measures):
+        span = _marker_span(text)
+        if span is None:
+            if marked and marked[0] < idx < marked[-1] and number is not None and style == item_style:
+                problems.warn("no-responsibility", f"第 {number} 条措施没有“(责任单位:…)”, 未作为任务导入",
+                              file=source, row=at)
+            continue
+        start, end, inside, _closed = span
+        after = text[end:].strip()
+        if not after.strip("。.;\uff1b,\uff0c"):
+            after = ""  # only the full stop after the parenthesis
+        content = text[:start].strip() + after
+        lead, parts = _sides(inside)
+        rows.append(RawRow(number="" if number is None else str(number), content=content, lead=lead,
+                           participants=parts, where=Where(file=source, row=at)))
+    numbers = [r.number for r in rows]
+    if all(numbers) and len(set(numbers)) == len(numbers):
+        pass  # every measure has its own number: kept as written (a gap is the builder's error)
+    elif not any(numbers):
+        for i, r in enumerate(rows, 1):  # Word's automatic numbering: number in order
+            r.number = str(i)
+    else:
+        problems.warn("renumbered", "叙述式方案的措施编号有重复或缺失 (可能各部分分别编号), "
+                      f"已按出现顺序重新编号为 1—{len(rows)}", file=source)
+        for i, r in enumerate(rows, 1):
+            r.extra["原编号"] = r.number
+            r.number = str(i)
+    title, _year = _title_and_year(paras)
+    return RawTable(rows=rows, title=title, format="narrative", source=source)
+
+
+def _ends_with_marker(text: str) -> bool:
+    """Whether text ends with a closed responsibility parenthesis (then perhaps 。)."""
+    span = _marker_span(text)
+    return span is not None and span[3] and not text[span[1]:].strip(" 。.;\uff1b")
+
+
+def extract(path: Path, problems: Problems) -> RawTable:
+    """Read a narrative plan (.txt or .docx) into raw rows."""
+    path = Path(path)
+    paras = _paragraphs(path)
+    if not any(p.strip() for p in paras):
+        raise InputError(Problem("empty-file", "文件里没有文字", file=path.name))
+    raw = parse_paragraphs(paras, path.name, problems)
+    if not raw.rows:
+        raise InputError(Problem("no-items", "没有找到以“(责任单位:…)”结尾的编号措施, 无法作为叙述式方案导入",
+                                 file=path.name))
+    return raw
