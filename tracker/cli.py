@@ -33,6 +33,10 @@ def workspace_options(f):
     def wrapper(*args, workspace=None, db_url=None, **kwargs):
         from tracker.workspace import find_workspace
 
+        root = click.get_current_context().find_root().params  # `tracker -w DIR cmd` works too
+        workspace = workspace or root.get("workspace")
+        db_url = db_url or root.get("db_url")
+
         return f(*args, ws=find_workspace(workspace, db_url), **kwargs)
 
     return wrapper
@@ -65,7 +69,11 @@ class TrackerGroup(click.Group):
 
 @click.group(cls=TrackerGroup, context_settings=CONTEXT)
 @click.version_option(package_name="tracker", prog_name="tracker")
-def main():
+@click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
+              envvar="TRACKER_WORKSPACE", help="工作区目录 (默认: 当前目录; 环境变量 TRACKER_WORKSPACE)")
+@click.option("--db", "db_url", default=None, envvar="TRACKER_DB",
+              help="数据库 SQLAlchemy URL (默认: 工作区里的 SQLite 文件 tracker.db)")
+def main(workspace, db_url):
     """tracker — 工作分解表的导入、季度填报收集、通报与年终检查验收。
 
     \b
@@ -119,8 +127,11 @@ def plan_import(ws, file, year, name, fmt, as_json):
     if not path.exists():
         raise InputError(Problems().add("unreadable", "文件不存在", file=str(file)))
     registry = Registry.from_config(ws.config())
-    plan_obj, problems = import_plan(path, fmt=fmt, year=year, name=name, registry=registry)
     store = ws.store()
+    for row in store.list_plans():  # units of stored plans count as known, for spelling warnings
+        if row["current"]:
+            registry.learn(u["name"] for u in store.load_plan(row["year"]).units())
+    plan_obj, problems = import_plan(path, fmt=fmt, year=year, name=name, registry=registry)
     version = store.save_plan(plan_obj)
     if as_json:
         emit_json({"plan": plan_obj.to_dict()["plan"], "items": len(plan_obj.items),
@@ -251,6 +262,287 @@ def units_alias(ws, old, new):
     n = ws.store().rename_unit(old, new)
     ws.save_config_doc(doc)
     click.echo(f"已登记别名: “{old}” → “{new}”; 已改写 {n} 条已存储的记录。")
+
+
+# -- status, remind, bulletin, graph ---------------------------------------------------------------
+def _period_context(ws, period_text):
+    """(period, plan, registry, config) for a command that reads one period."""
+    from tracker.periods import parse_period
+    from tracker.status import default_period
+    from tracker.units import Registry
+
+    config = ws.config()
+    period = parse_period(period_text) if period_text else default_period(ws)
+    plan_obj = _load_plan(ws, period.year)
+    return period, plan_obj, Registry.from_config(config), config
+
+
+def _status_of(ws, period_text):
+    from tracker.status import period_status
+
+    period, plan_obj, registry, config = _period_context(ws, period_text)
+    return period_status(ws, plan_obj, registry, period, config), config
+
+
+@main.command()
+@click.argument("period", required=False)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@workspace_options
+def status(ws, period, as_json):
+    """查看某季度的报送与进度情况: 已报送(是否逾期)、未报送、任务状态与预警灯。
+
+    PERIOD 如 2007Q1; 默认为最近一个已生成模板或已收到回报的季度。
+    """
+    from tracker.status import format_status
+
+    st, _ = _status_of(ws, period)
+    if as_json:
+        emit_json(st)
+        return
+    click.echo(format_status(st))
+
+
+@main.command()
+@click.argument("period")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
+@workspace_options
+def remind(ws, period, output):
+    """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
+    from tracker.reports.remind import write_remind
+
+    st, config = _status_of(ws, period)
+    path = Path(output) if output else ws.outbox / f"{st['period']}-催报名单.xlsx"
+    write_remind(path, st, config)
+    click.echo(f"催报名单已写入 {path}  (未报送单位 {len(st['missing'])} 个)")
+
+
+@main.command()
+@click.argument("period")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="输出目录 (默认: reports/PERIOD/)")
+@workspace_options
+def bulletin(ws, period, output):
+    """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
+    from tracker.reports.bulletin import write_bulletin
+
+    st, config = _status_of(ws, period)
+    out_dir = Path(output) if output else ws.reports / st["period"]
+    for p in write_bulletin(out_dir, st, config):
+        click.echo(f"已写入 {p}")
+
+
+GRAPH_FORMATS = ("png", "svg", "graphml", "gexf", "json")
+
+
+def _ws_options(f):
+    """-w/--workspace and --db as plain options (for the graph group and its subcommand)."""
+    f = click.option("--db", "db_url", default=None, envvar="TRACKER_DB", help="数据库 SQLAlchemy URL")(f)
+    return click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
+                        envvar="TRACKER_WORKSPACE", help="工作区目录 (默认: 当前目录)")(f)
+
+
+def _graph_of(ctx, workspace, db_url, year, expand):
+    """(workspace, config, graph) with options given to the group filling in for the subcommand's."""
+    from tracker.graph import build_graph
+    from tracker.units import Registry
+    from tracker.workspace import find_workspace
+
+    parent = (ctx.parent.params if ctx.parent is not None and ctx.parent.command.name == "graph" else {})
+    ws = find_workspace(workspace or parent.get("workspace"), db_url or parent.get("db_url"))
+    config = ws.config()
+    plan_obj = _load_plan(ws, year or parent.get("year"))
+    return ws, config, build_graph(plan_obj, Registry.from_config(config),
+                                   expand=expand or bool(parent.get("expand")))
+
+
+@main.group("graph", invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default=None,
+              help="输出格式 (默认按 -o 的扩展名, 否则 png)")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="输出文件 (默认: reports/YEAR-单位任务关系图.FORMAT)")
+@click.option("--expand", is_flag=True, help="把集合单位展开为成员单位 (默认按计划中写的单位名称)")
+@click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
+@_ws_options
+@click.pass_context
+def graph(ctx, fmt, output, expand, year, workspace, db_url):
+    """单位—任务关系图 (png/svg/graphml/gexf/json); 子命令 stats 给出负担、合作与中心度。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.graph import write_graph
+
+    ws, config, G = _graph_of(ctx, workspace, db_url, year, expand)
+    if fmt is None:
+        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in GRAPH_FORMATS else "png"
+    path = Path(output) if output else ws.reports / f"{G.graph['year']}-单位任务关系图.{fmt}"
+    write_graph(G, path, fmt, config)
+    click.echo(f"关系图已写入 {path}  (单位 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'unit')} 个, "
+               f"任务 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'item')} 项)")
+
+
+@graph.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option("--top", type=int, default=10, show_default=True, help="列出前几名")
+@click.option("--expand", is_flag=True, help="把集合单位展开为成员单位")
+@click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
+@_ws_options
+@click.pass_context
+def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
+    """各单位牵头/参与任务数、只参与的单位、多牵头任务、合作最多的单位组合、中心度。"""
+    from tracker.graph import format_stats, graph_stats
+
+    _, _, G = _graph_of(ctx, workspace, db_url, year, expand)
+    st = graph_stats(G, top=top)
+    if as_json:
+        emit_json(st)
+        return
+    click.echo(format_stats(st, top=top))
+
+
+# -- templates, collect, returns -------------------------------------------------------------------
+def _progress(items, label: str, quiet: bool):
+    """A progress bar on stderr when there are more than a few items (none for --json)."""
+    items = list(items)
+    if quiet or len(items) <= 3:
+        return items
+    return _bar_iter(items, label)
+
+
+def _bar_iter(items, label):
+    with click.progressbar(items, label=label, file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        yield from bar
+
+
+@main.command()
+@click.argument("period")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
+              help="输出目录 (默认: outbox/PERIOD/)")
+@click.option("--unit", "units_", multiple=True, help="只生成这些单位的模板 (可多次使用)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@workspace_options
+def templates(ws, period, output, units_, as_json):
+    """生成某季度各单位的填报模板 (每个单位一个 xlsx, 只列本单位的任务)。"""
+    from tracker.templates import make_templates
+
+    res = make_templates(ws, period, Path(output) if output else None, list(units_) or None,
+                         progress=lambda xs: _progress(xs, "生成模板", as_json))
+    if as_json:
+        emit_json(res.to_dict())
+        return
+    click.secho(f"已生成 {len(res.files)} 个填报模板 → {res.out_dir}", fg="green")
+    for f in res.files:
+        click.echo(f"  {Path(f['file']).name}  ({f['items']} 项任务"
+                   + (f", {f['targets']} 个指标" if f["targets"] else "") + (", 已预填上季度内容" if f["prefilled"] else "")
+                   + ")")
+    if res.skipped:
+        click.secho(f"未生成 (集合单位无法展开为具体单位) {len(res.skipped)} 个: {'、'.join(res.skipped)}",
+                    fg="yellow")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--received", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="办公室收到文件的日期 YYYY-MM-DD (默认: 今天)")
+@click.option("--period", default=None, help="只接收该季度的报表 (默认: 按收到日期, 当季或上一季度)")
+@click.option("--dry-run", is_flag=True, help="只检查, 不存档、不入库、不写回执")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_context
+@workspace_options
+def collect(ctx, ws, paths, received, period, dry_run, as_json):
+    """收集各单位报回的填报表 (xlsx/xls/ods): 存档、检查、入库, 并为每个文件写回执。
+
+    PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
+    """
+    from tracker.returns import collect as do_collect
+
+    if period:
+        from tracker.periods import parse_period
+
+        period = str(parse_period(period))
+    res = do_collect(ws, [Path(p) for p in paths] or None, received=received.date() if received else None,
+                     period=period, dry_run=dry_run, progress=lambda xs: _progress(xs, "收集", as_json))
+    if as_json:
+        emit_json(res.to_dict())
+    else:
+        if not res.files:
+            click.echo("没有找到要收集的文件。")
+        for f in res.files:
+            if f.accepted:
+                tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
+                    "已接收, 替代此前报表" if f.superseded else "已接收")
+                click.secho(f"✔ {f.name}: {f.unit} {f.period}, {f.items} 项  [{tag}]", fg="green")
+                print_problems([p for p in f.problems], err=False)
+            else:
+                click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
+                print_problems(f.problems, err=False)
+        dry = " (试运行, 未作任何改动)" if dry_run else ""
+        click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个{dry}")
+        if res.files and not dry_run:
+            click.echo(f"回执已写入 {ws.outbox / 'receipts'}")
+    if res.rejected:
+        ctx.exit(1)
+
+
+@main.command("returns")
+@click.argument("period")
+@click.option("--unit", default=None, help="只看该单位")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@workspace_options
+def returns_cmd(ws, period, unit, as_json):
+    """查看某季度已接收的填报内容 (每个单位每项任务一行)。"""
+    from tracker.returns import return_rows_for
+
+    rows = return_rows_for(ws, period, unit)
+    if as_json:
+        emit_json({"rows": rows})
+        return
+    if not rows:
+        click.echo("该季度还没有已接收的报表。")
+    last = None
+    for r in rows:
+        if r["unit"] != last:
+            click.secho(f"\n{r['unit']} (收到 {r['received_at']})", bold=True)
+            last = r["unit"]
+        prog = "" if r["progress"] is None else f"{r['progress']}%"
+        click.echo(f"  {r['item']} [{r['role']}] {r['status']} {prog}  {r['done'][:40]}")
+        for t in r["targets"]:
+            click.echo(f"      指标 {t['metric']}: {t['actual']}")
+
+
+# -- report (year-end inspection) -------------------------------------------------------------------
+@main.command()
+@click.argument("year", type=int)
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="输出目录 (默认: 工作区 reports/YEAR/)")
+@click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
+@workspace_options
+def report(ws, year, output, as_of, as_json):
+    """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
+    from datetime import date
+
+    from tracker.reports.inspection import gather, json_view, summary_text, write_report
+
+    try:
+        when = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise UsageError(f"--as-of “{as_of}” 不是日期, 应写成如 2008-03-01") from None
+    data = gather(ws, year, when)
+    out_dir = Path(output) if output else ws.reports / str(year)
+    written = write_report(data, out_dir, ws.config(), workspace_root=ws.root)
+    if as_json:
+        out = json_view(data)
+        out["files"] = {k: str(v) for k, v in written.items() if k in ("docx", "xlsx", "html")}
+        out["charts"] = {k: {"png": str(v["png"]), "svg": str(v["svg"])} for k, v in written["charts"].items()}
+        out["notes"] = written["notes"]
+        emit_json(out)
+        return
+    text = summary_text(data, written)
+    first, _, rest = text.partition("\n")
+    click.secho(first, fg="green" if data["passed"] else "red", bold=True)
+    click.echo(rest)
 
 
 if __name__ == "__main__":  # pragma: no cover

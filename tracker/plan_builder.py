@@ -13,7 +13,7 @@ import unicodedata
 from tracker.model import Item, Plan, RawRow, RawTable, item_id
 from tracker.problems import InputError, Problems
 from tracker.targets import extract_targets
-from tracker.units import Registry, split_units
+from tracker.units import Registry, is_collective, split_units
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9}
@@ -85,6 +85,10 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
     problems = problems if problems is not None else Problems()
     out: list[Item] = []
     seen: dict[int, RawRow] = {}
+    spelled: list[tuple[list[str], str, dict]] = []
+    # In a spreadsheet, csv or Word cell a line break separates units (Alt+Enter); in box text
+    # pasted from a PDF it is only layout and may fall inside a name.
+    cell_breaks = raw.format not in ("text", "narrative")
     category_no, category = "", ""
     for row in raw.rows:
         w = row.where
@@ -115,8 +119,8 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
         if not content:
             problems.add("missing-content", f"序号 {number} 的工作内容为空",
                          cell=w.cells.get("content", ""), **loc)
-        lead_raw = join_text(row.lead)
-        part_raw = join_text(row.participants)
+        lead_raw = unit_text(row.lead, cell_breaks)
+        part_raw = unit_text(row.participants, cell_breaks)
         lead = [registry.canonical(u) for u in split_units(lead_raw, registry)]
         parts = [registry.canonical(u) for u in split_units(part_raw, registry)]
         lead = _dedupe(lead)
@@ -124,17 +128,14 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
         if not lead:
             problems.add("missing-lead", f"序号 {number} 没有负责(牵头)单位",
                          cell=w.cells.get("lead", ""), **loc)
-        for u in lead + parts:
-            suggestion = registry.close_match(u)
-            if suggestion:
-                problems.warn("unit-spelling", f"单位“{u}”与已知单位“{suggestion}”很接近, 是否写错?",
-                              cell=w.cells.get("lead", ""), **loc)
+        spelled.append((lead + parts, w.cells.get("lead", ""), loc))
         out.append(Item(
             id=item_id(year, number), number=number, content=content, lead=lead, participants=parts,
             lead_raw=lead_raw, participants_raw=part_raw, category_no=category_no, category=category,
             mandatory=parse_mandatory(row.mandatory), targets=extract_targets(content),
             extra={k: join_text(v) for k, v in row.extra.items() if join_text(v)},
         ))
+    _warn_close_spellings(spelled, registry, problems)
     if not raw.rows:
         problems.add("no-items", "没有找到任何任务行", file=raw.source)
     elif seen:
@@ -145,6 +146,33 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
     if problems.errors:
         raise InputError(problems)
     return Plan(name=name, year=year, items=out, source=raw.source, format=raw.format)
+
+
+def unit_text(s: str, cell_breaks: bool) -> str:
+    """A unit cell's text, joined; with ``cell_breaks`` a line break between two names becomes 、."""
+    if cell_breaks and s and "\n" in s.strip():
+        parts = [join_text(p) for p in s.replace("\r", "\n").split("\n")]
+        return "、".join(p.strip("、,,;;") for p in parts if p)
+    return join_text(s)
+
+
+def _warn_close_spellings(spelled, registry: Registry, problems: Problems) -> None:
+    """Warn where a unit named once is spelled close to a known unit or to one named more often in
+    this plan ("市知识产杈局" beside many "市知识产权局")."""
+    from collections import Counter
+
+    counts = Counter(u for names, _, _ in spelled for u in names)
+    registry.learn(u for u, n in counts.items() if n >= 2)
+    warned = set()
+    for names, cell, loc in spelled:
+        for u in names:
+            if counts[u] >= 2 or u in warned or is_collective(u):  # 各有关单位 vs 有关单位: no typo
+                continue
+            suggestion = registry.close_match(u)
+            if suggestion and suggestion != u:
+                warned.add(u)
+                problems.warn("unit-spelling", f"单位“{u}”与已知单位“{suggestion}”很接近, 是否写错?",
+                              cell=cell, **loc)
 
 
 def _dedupe(names: list[str]) -> list[str]:
