@@ -96,6 +96,9 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None):
     """Read a file into a RawTable (format found from the content when fmt is "auto")."""
     problems = problems if problems is not None else Problems()
     path = Path(path)
+    from tracker.safety import check_file
+
+    check_file(path, problems)  # bombs, damage, encryption, encodings: before any reader (safety.py)
     if fmt == "auto":
         fmt = identify(path)
     if fmt in ("xlsx", "xls", "ods"):
@@ -103,7 +106,12 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None):
     elif fmt == "csv":
         from tracker.importers import csvfile as mod
     elif fmt == "docx":
-        from tracker.importers import docx as mod
+        from tracker.importers import narrative
+
+        if narrative.docx_is_narrative(path):  # no table with a header, but (责任单位:…) measures
+            fmt, mod = "narrative", narrative
+        else:
+            from tracker.importers import docx as mod
     elif fmt == "text":
         from tracker.importers import boxtext as mod
     elif fmt == "narrative":

@@ -1,0 +1,718 @@
+"""Guards run on every file before a reader parses it, and output safety for what we write.
+
+Files come from people and from old software, and the readers underneath (python-calamine in Rust,
+openpyxl, python-docx) trust them more than we may. Every check here is cheap, works on the raw
+bytes, and ends in :class:`~tracker.problems.InputError` (or, for collect, a list of
+:class:`~tracker.problems.Problem`) with a Chinese message naming the file — never a crash.
+
+What :func:`check_xlsx_like` / :func:`check_bytes` check (xlsx, xlsm, ods, docx, and xls):
+
+* **Empty files.**
+* **OLE containers** (.xls, or an encrypted xlsx: Office wraps it in OLE with an ``EncryptedPackage``
+  stream): encrypted ones are rejected; an OLE file over :attr:`Limits.max_file` is rejected.
+* **Zip structure.** Not a readable zip, a damaged central directory, a member whose data does not
+  match its CRC or size, encrypted members, unknown compression methods: rejected as damaged.
+  Every member is really decompressed (streaming, bounded), so sizes in the headers are never
+  trusted: a member that inflates to more than it declares is rejected.
+* **Zip bombs.** More than :attr:`Limits.max_members` members; a total uncompressed size (declared
+  or real) over :attr:`Limits.max_total` (200 MB); a member over :attr:`Limits.ratio_min_size`
+  (10 MB) that is compressed more than :attr:`Limits.max_ratio` (200:1).
+* **Nested archives.** A member named like an archive (.zip .rar .7z .gz .tar …) outside the
+  embeddings folders is rejected; we never open nested archives. Embedded Office objects
+  (``xl/embeddings/``, ``word/embeddings/``: a chart's workbook inside a docx) are allowed and
+  never opened.
+* **XML entity bombs.** Office and OpenDocument XML never contains a DTD. Any XML member that
+  starts with ``<!DOCTYPE`` / ``<!ENTITY`` is rejected before any parser sees it. Behind that guard:
+  python-calamine (quick-xml) does not expand custom entities at all ("unrecognized entity");
+  openpyxl uses defusedxml for ``iterparse`` when it is installed (``openpyxl.xml.DEFUSEDXML``) and
+  lxml with ``resolve_entities=False`` for ``fromstring``; python-docx parses with lxml and
+  ``resolve_entities=False``; libxml2 and expat both stop entity amplification. The tests prove
+  each of these on the corpus. The XML we parse ourselves here goes through defusedxml.
+* **Huge sheets.** Before calamine loads a sheet it allocates rows × columns cells for the range
+  spanned by the cells that hold values: a 1 KB xlsx with values in A1 and XFD1048576 asks for
+  512 GB and aborts the process (a Rust panic, no message). So each worksheet's XML is scanned
+  (regex over the streamed bytes, no tree built) for the last row and column that hold a cell, and
+  merged ranges; ODS content.xml is scanned (defusedxml SAX) with ``number-rows-repeated`` /
+  ``number-columns-repeated`` applied. More than :attr:`Limits.max_rows` (100,000) rows,
+  :attr:`Limits.max_cols` (200) columns, or :attr:`Limits.max_cells` (2,000,000) cells in the
+  spanned area is rejected with the sheet named. A province's plan (2,000 items × 10 columns) is
+  far below.
+* **Formulas where values belong (decision).** python-calamine returns the value the spreadsheet
+  program cached when it saved. A formula cell WITH a cached value is accepted and its value used,
+  with a warning naming sheet and cell (``formula-cell``) — a clerk who wrote ``=A5+1`` for 序号
+  sees the number Excel showed. A formula cell WITHOUT a cached value (a file written by a program
+  and never opened in Excel) is an error (``formula-no-value``): we would otherwise read an empty
+  cell. At most :data:`FORMULA_REPORT` cells are named per sheet.
+* **Macros (decision).** .xlsm / .docm (a ``vbaProject.bin`` member) are read for their values
+  only, with a warning (``macros-ignored``): we never run or keep macros in what we write, and
+  rejecting would only make the office ask the department to re-save. The archived copy still
+  holds the macros, which the warning says.
+
+Text files (csv, box text, narrative) go through :func:`check_text`: binary junk is rejected, and
+text that is neither UTF-8/UTF-16 (with BOM) nor Chinese GBK/GB18030 — such as a Windows-1252 csv
+from a Western Excel, "Café", "€", “smart quotes” — is rejected with a message that says how to
+re-save it (decision: **rejected, never guessed**; a cp1252 file cannot hold the Chinese header
+words anyway, and decoding it as GB18030 would put mojibake into unit names). GB18030 is accepted
+when most of its non-ASCII characters are common Chinese (GB2312); cp1252 bytes decoded as GB18030
+land almost entirely outside GB2312.
+
+Output safety: :func:`safe_cell_text` for csv writers (a leading ``'`` before ``=``, ``+``, ``-``,
+``@``, tab or CR, the OWASP rule; plain numbers such as ``-2`` are left alone). xlsx writers must
+write strings as strings (xlsxwriter ``write_string`` or ``strings_to_formulas=False``; openpyxl
+``cell.data_type = "s"`` after setting a value that starts with ``=``); ``tests/test_output_safety.py``
+reads every workbook the tool writes back and checks that no cell is a formula.
+
+See docs/hardening.md.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from tracker.problems import ERROR, WARNING, InputError, Problem, Problems, a1, col_letter
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+FORMULA_REPORT = 5  # formula cells named per sheet; the rest are counted
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".cab", ".jar", ".zst")
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file: int = 100 * 1024 * 1024  # bytes on disk
+    max_total: int = 200 * 1024 * 1024  # sum of uncompressed member sizes
+    max_ratio: int = 200  # compression ratio of one member ...
+    ratio_min_size: int = 10 * 1024 * 1024  # ... that is bigger than this
+    max_members: int = 10_000
+    max_rows: int = 100_000
+    max_cols: int = 200
+    max_cells: int = 2_000_000  # rows x columns of the area a sheet's cells span
+
+
+LIMITS = Limits()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n} 字节"
+
+
+class _Reject(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+# -- public API ----------------------------------------------------------------------------------
+def check_xlsx_like(path, problems: Problems | None = None, *, name: str | None = None,
+                    limits: Limits = LIMITS) -> None:
+    """Check a workbook or Word file (xlsx, xlsm, xls, ods, docx) before any reader opens it.
+
+    Raises InputError (with every problem so far) on a file that must not be read; warnings
+    (macros, formula cells) are appended to ``problems`` when given.
+    """
+    path = Path(path)
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
+    if size > limits.max_file:
+        raise InputError(Problem("file-too-large", f"文件太大 ({_mb(size)}), 超过上限 {_mb(limits.max_file)}",
+                                 file=name))
+    found = workbook_problems(path, name, limits=limits)
+    _raise_or_add(found, problems)
+
+
+def check_bytes(data: bytes, file: str, problems: Problems | None = None, *, limits: Limits = LIMITS) -> None:
+    """:func:`check_xlsx_like` for bytes already in memory."""
+    _raise_or_add(workbook_problems(data, file, limits=limits), problems)
+
+
+def workbook_problems(source, file: str, *, limits: Limits = LIMITS) -> list[Problem]:
+    """Every problem found in a workbook/docx (bytes or a path). Never raises for bad input.
+
+    For collect: add these to the file's problems; any error means do not read it further.
+    """
+    try:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            data = bytes(source)
+            if len(data) > limits.max_file:
+                return [Problem("file-too-large", f"文件太大 ({_mb(len(data))}), 超过上限 {_mb(limits.max_file)}",
+                                file=file)]
+            return _Inspector(io.BytesIO(data), file, limits).run()
+        with open(source, "rb") as f:
+            return _Inspector(f, file, limits).run()
+    except _Reject as r:
+        return [r.problem]
+    except OSError as e:
+        return [Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=file)]
+
+
+OFFICE_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xls", ".ods", ".docx", ".docm", ".doc", ".et", ".wps")
+
+
+def check_file(path, problems: Problems | None = None, *, name: str | None = None,
+               limits: Limits = LIMITS) -> None:
+    """The guard :func:`tracker.importers.extract` calls once, before identify() and any reader.
+
+    Zip and OLE containers go through :func:`check_xlsx_like`; other files through
+    :func:`check_text`, except junk named like a workbook, which gets its own message.
+    """
+    path = Path(path)
+    name = name or path.name
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
+    if not head:
+        raise InputError(Problem("empty-file", "文件是空的", file=name))
+    if head.startswith((b"PK", OLE_MAGIC)):
+        check_xlsx_like(path, problems, name=name, limits=limits)
+        return
+    if path.suffix.lower() in OFFICE_SUFFIXES and (b"\x00" in head or text_problems(path.read_bytes(), name)):
+        raise InputError(Problem("unknown-format", f"文件扩展名是 {path.suffix}, 但内容不是 Excel/WPS/LibreOffice "
+                                 "表格或 Word 文档 (可能只是改了扩展名, 或文件已损坏)", file=name))
+    check_text(path, problems, name=name, limits=limits)
+
+
+def check_text(path, problems: Problems | None = None, *, name: str | None = None,
+               limits: Limits = LIMITS) -> None:
+    """Check a text file (csv, box-drawing text, narrative) before it is decoded."""
+    path = Path(path)
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file:
+            raise InputError(Problem("file-too-large", f"文件太大 ({_mb(size)}), 超过上限 {_mb(limits.max_file)}",
+                                     file=name))
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
+    _raise_or_add(text_problems(data, name), problems)
+
+
+def text_problems(data: bytes, file: str) -> list[Problem]:
+    """Problems with the encoding of a text file (see the module docstring)."""
+    if not data:
+        return [Problem("empty-file", "文件是空的", file=file)]
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return []
+    if b"\x00" in data[:4096]:
+        return [Problem("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档",
+                        file=file)]
+    try:
+        data.decode("utf-8")
+        return []
+    except UnicodeDecodeError:
+        pass
+    hint = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
+            "然后重新导入")
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return [Problem("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
+                        f"(可能是西文 Windows-1252 编码, 其中不能包含中文)。{hint}", file=file)]
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    common = 0
+    for ch in non_ascii:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    if non_ascii and common < 0.8 * len(non_ascii):
+        return [Problem("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
+                        f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{hint}", file=file)]
+    return []
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def safe_cell_text(s) -> str:
+    """Text for a csv cell that no spreadsheet program will run as a formula.
+
+    A value starting with = + - @ (or tab / CR) gets a leading apostrophe, the OWASP rule for csv
+    injection; plain numbers ("-2", "+5%") stay as they are. Non-strings are returned unchanged.
+    """
+    if not isinstance(s, str) or not s:
+        return s
+    if s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s.strip()):
+        return "'" + s
+    return s
+
+
+def looks_like_formula(s) -> bool:
+    """True for text a spreadsheet program could take for a formula."""
+    return isinstance(s, str) and s.startswith(_FORMULA_START) and not _NUMBER.fullmatch(s.strip())
+
+
+def _raise_or_add(found: list[Problem], problems: Problems | None) -> None:
+    if any(p.is_error for p in found):
+        allp = Problems(list(problems.items) if problems is not None else [])
+        allp.extend(found)
+        raise InputError(allp)
+    if problems is not None:
+        problems.extend(found)
+
+
+# -- the inspector -------------------------------------------------------------------------------
+_DOCTYPE = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"),
+            "<!DOCTYPE".encode("utf-16-be"), "<!ENTITY".encode("utf-16-be"))
+
+
+class _Inspector:
+    def __init__(self, f, file: str, limits: Limits):
+        self.f = f
+        self.file = file
+        self.limits = limits
+        self.out: list[Problem] = []
+
+    def err(self, code: str, message: str, **where) -> _Reject:
+        return _Reject(Problem(code, message, file=self.file, **where))
+
+    def damaged(self, detail: str = "") -> _Reject:
+        extra = f" ({detail})" if detail else ""
+        return self.err("corrupt-file", f"文件已损坏或不完整, 无法读取{extra}; 请用 Excel、WPS 或 LibreOffice "
+                        "打开确认, 重新保存后再发送")
+
+    def run(self) -> list[Problem]:
+        f = self.f
+        head = f.read(8)
+        if not head:
+            return [Problem("empty-file", "文件是空的", file=self.file)]
+        if head.startswith(OLE_MAGIC):
+            self._ole()
+            return self.out
+        if not head.startswith(b"PK"):
+            return [Problem("unknown-format", "文件内容不是 Excel/WPS/LibreOffice 表格或 Word 文档 "
+                            "(可能只是改了扩展名, 或文件已损坏)", file=self.file)]
+        self._zip()
+        return self.out
+
+    # OLE (xls, doc, encrypted OOXML) ------------------------------------------------------------
+    def _ole(self) -> None:
+        f = self.f
+        f.seek(0)
+        tail = b""
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            if ENCRYPTED_PACKAGE in tail + chunk:
+                raise self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 Excel/WPS 中去掉密码"
+                               "(文件→信息→保护工作簿→用密码进行加密, 清空密码) 后重新保存再发送")
+            tail = chunk[-64:]
+
+    # zip -----------------------------------------------------------------------------------------
+    def _zip(self) -> None:
+        import zipfile
+
+        lim = self.limits
+        try:
+            z = zipfile.ZipFile(self.f)
+            infos = z.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error) as e:
+            raise self.damaged("不是完整的 xlsx/docx/ods 压缩包" if "central" in str(e) or "zip file" in str(e)
+                               else str(e)[:60]) from None
+        except NotImplementedError as e:
+            raise self.damaged(str(e)[:60]) from None
+        if len(infos) > lim.max_members:
+            raise self.err("zip-bomb", f"压缩包内文件过多 ({len(infos)} 个, 上限 {lim.max_members}), "
+                           "不是正常的表格或 Word 文档, 拒绝读取")
+        names = [i.filename for i in infos]
+        if len(set(names)) != len(names):
+            raise self.damaged("压缩包内有重名文件")
+        declared = sum(i.file_size for i in infos)
+        if declared > lim.max_total:
+            raise self.err("zip-bomb", f"文件解压后过大 (声明 {_mb(declared)}, 上限 {_mb(lim.max_total)}), "
+                           "可能是“压缩炸弹”, 拒绝读取")
+        for i in infos:
+            self._check_ratio(i.filename, i.file_size, i.compress_size)
+            low = i.filename.lower()
+            if low.endswith(ARCHIVE_SUFFIXES) and "/embeddings/" not in "/" + low:
+                raise self.err("nested-archive", f"文件里夹带了另一个压缩包 ({i.filename}), "
+                               "不是正常的表格或 Word 文档, 拒绝读取")
+            if i.flag_bits & 0x1:
+                raise self.err("encrypted", "压缩包内容已加密, 无法读取; 请去掉密码后重新保存再发送")
+            if i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise self.damaged(f"不支持的压缩方式 {i.compress_type}")
+        namelow = {n.lower() for n in names}
+        if any(n.endswith("vbaproject.bin") for n in namelow):
+            self.out.append(Problem("macros-ignored", "文件含有宏 (VBA, 如 .xlsm/.docm); 只读取单元格中的值, "
+                                    "宏不会被运行。存档中的原文件仍含宏, 请勿在启用宏的情况下打开",
+                                    file=self.file, severity=WARNING))
+        sheet_names = self._sheet_names(z, names)
+        total = 0
+        for i in infos:
+            total = self._member(z, i, total, sheet_names)
+
+    def _check_ratio(self, name: str, size: int, csize: int) -> None:
+        lim = self.limits
+        if size > lim.ratio_min_size and size > lim.max_ratio * max(csize, 1):
+            raise self.err("zip-bomb", f"压缩包内 {name} 的压缩比异常 ({size // max(csize, 1)}:1, "
+                           f"解压后 {_mb(size)}), 可能是“压缩炸弹”, 拒绝读取")
+
+    def _raw_stream(self, z, info):
+        """The member's compressed bytes, from its local header (sizes from the central directory)."""
+        f = self.f
+        f.seek(info.header_offset)
+        h = f.read(30)
+        if len(h) < 30 or h[:4] != b"PK\x03\x04":
+            raise self.damaged(f"{info.filename} 的文件头损坏")
+        nlen, xlen = struct.unpack("<HH", h[26:30])
+        f.seek(info.header_offset + 30 + nlen + xlen)
+        left = info.compress_size
+        while left > 0:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                raise self.damaged(f"{info.filename} 数据不完整 (文件被截断)")
+            left -= len(chunk)
+            yield chunk
+
+    def _member(self, z, info, total: int, sheet_names: dict[str, str]) -> int:
+        import zipfile
+
+        lim = self.limits
+        name = info.filename
+        low = name.lower()
+        is_xml = low.endswith((".xml", ".rels", ".vml")) or low == "[content_types].xml"
+        scanner = None
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", low):
+            scanner = _XlsxSheetScan(self, sheet_names.get(name, PurePosixPath(name).stem))
+        elif low == "content.xml":
+            scanner = _OdsScan(self)
+        d = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
+        produced = 0
+        crc = 0
+        head = b""
+
+        def take(piece: bytes) -> None:
+            nonlocal produced, crc, head, total
+            if not piece:
+                return
+            produced += len(piece)
+            total += len(piece)
+            if produced > info.file_size:
+                raise self.damaged(f"{name} 解压后的大小与文件头不符")
+            if total > lim.max_total:
+                raise self.err("zip-bomb", f"文件解压后过大 (超过 {_mb(lim.max_total)}), 可能是“压缩炸弹”, 拒绝读取")
+            crc = zlib.crc32(piece, crc)
+            if is_xml and len(head) < 65536:
+                head += piece[:65536]
+                if any(m in head for m in _DOCTYPE):
+                    raise self.err("xml-entities", f"{name} 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的 Office/WPS/"
+                                   "LibreOffice 文件不会有; 可能是“实体炸弹”, 拒绝读取")
+            if scanner is not None:
+                scanner.feed(piece)
+
+        try:
+            for chunk in self._raw_stream(z, info):
+                if d is None:
+                    take(chunk)
+                    continue
+                buf = chunk
+                while buf:
+                    piece = d.decompress(buf, CHUNK)
+                    take(piece)
+                    buf = d.unconsumed_tail
+                    if d.eof:
+                        break
+            if d is not None:
+                take(d.flush())
+                if not d.eof and info.compress_size:
+                    raise self.damaged(f"{name} 数据不完整")
+        except zlib.error:
+            raise self.damaged(f"{name} 压缩数据损坏") from None
+        if produced != info.file_size:
+            raise self.damaged(f"{name} 大小与文件头不符")
+        if crc != info.CRC:
+            raise self.damaged(f"{name} 校验和不符")
+        if scanner is not None:
+            scanner.close()
+        return total
+
+    def _sheet_names(self, z, names: list[str]) -> dict[str, str]:
+        """xl/worksheets/sheetN.xml -> the sheet's name, from workbook.xml and its rels (defusedxml)."""
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return {}
+        from defusedxml import ElementTree as DET
+
+        try:
+            infos = {i.filename: i for i in z.infolist()}
+            for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                if infos[n].file_size > 5 * 1024 * 1024:
+                    return {}
+            wb = DET.fromstring(z.read("xl/workbook.xml"), forbid_dtd=True)
+            rels = DET.fromstring(z.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+        except Exception as e:  # DTD forbidden, bad XML, CRC: the member scan reports it clearly
+            if type(e).__name__ in ("DTDForbidden", "EntitiesForbidden"):
+                raise self.err("xml-entities", "xl/workbook.xml 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的表格不会有; "
+                               "可能是“实体炸弹”, 拒绝读取") from None
+            return {}
+        target = {}
+        for r in rels:
+            t = r.get("Target", "")
+            t = t.lstrip("/") if t.startswith("/") else "xl/" + t
+            target[r.get("Id")] = str(PurePosixPath(t))
+        out = {}
+        for el in wb.iter():
+            if el.tag.endswith("}sheet") or el.tag == "sheet":
+                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                if rid in target:
+                    out[target[rid]] = el.get("name", "")
+        return out
+
+
+# -- sheet scanners ------------------------------------------------------------------------------
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|mergeCell)\b([^>]*)>")
+_ATTR_R = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})(\d+)["\']')
+_ATTR_REF = re.compile(rb'\sref\s*=\s*["\']\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?["\']')
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n  # 1-based
+
+
+class _Bounds:
+    def __init__(self, insp: _Inspector, sheet: str):
+        self.insp = insp
+        self.sheet = sheet
+        self.max_row = 0
+        self.max_col = 0
+        self.min_row = None
+        self.min_col = None
+
+    def cell(self, row: int, col: int) -> None:
+        lim = self.insp.limits
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
+        if self.min_row is None or row < self.min_row:
+            self.min_row = row
+        if self.min_col is None or col < self.min_col:
+            self.min_col = col
+        if row > lim.max_rows:
+            raise self.too_big(f"有内容的单元格到了第 {row} 行, 超过上限 {lim.max_rows} 行")
+        if col > lim.max_cols:
+            raise self.too_big(f"有内容的单元格到了第 {col} 列 ({col_letter(col - 1)} 列), 超过上限 {lim.max_cols} 列")
+        area = (self.max_row - self.min_row + 1) * (self.max_col - self.min_col + 1)
+        if area > lim.max_cells:
+            raise self.too_big(f"表格范围 {self.max_row - self.min_row + 1} 行 × {self.max_col - self.min_col + 1} 列, "
+                               f"超过上限 {lim.max_cells} 个单元格")
+
+    def too_big(self, detail: str) -> _Reject:
+        return self.insp.err("sheet-too-large", f"工作表太大: {detail}; 工作分解表或填报表不会这么大, "
+                             "请删除多余的行列 (或检查是否误填了远处的单元格) 后重新保存", sheet=self.sheet,
+                             cell=a1(self.max_row - 1, self.max_col - 1))
+
+
+class _XlsxSheetScan(_Bounds):
+    """Streams a worksheet part: last row/column holding a cell, merged ranges, formula cells."""
+
+    def __init__(self, insp: _Inspector, sheet: str):
+        super().__init__(insp, sheet)
+        self.tail = b""
+        self.row = 0
+        self.col = 0
+        self.cur: str | None = None  # ref of the open <c> element
+        self.cur_formula = False
+        self.has_value = False
+        self.formulas: list[str] = []
+        self.no_value: list[str] = []
+        self.n_formulas = 0
+
+    def feed(self, piece: bytes) -> None:
+        buf = self.tail + piece
+        cut = buf.rfind(b"<")
+        if cut == -1:
+            self.tail = b""
+            return
+        end = buf.find(b">", cut)
+        if end == -1:  # the last tag is not complete: keep it for the next piece
+            body, self.tail = buf[:cut], buf[cut:]
+            if len(self.tail) > 65536:
+                self.tail = b""
+        else:
+            body, self.tail = buf, b""
+        self._scan(body)
+
+    def _scan(self, body: bytes) -> None:
+        for m in _TAG.finditer(body):
+            tag, attrs = m.group(1), m.group(2)
+            if tag == b"row":
+                self._end_cell()
+                r = _ATTR_R.search(attrs)
+                self.row = int(r.group(2)) if r and not r.group(1) else self.row + 1
+                self.col = 0
+            elif tag == b"c":
+                self._end_cell()
+                r = _ATTR_R.search(attrs)
+                if r and r.group(1):
+                    self.col = _col_index(r.group(1))
+                    row = self.row = int(r.group(2))
+                else:
+                    self.col += 1
+                    row = self.row or 1
+                if attrs.rstrip().endswith(b"/"):
+                    continue  # an empty (styled) cell: calamine does not count it
+                self.cell(row, self.col)
+                self.cur = a1(row - 1, self.col - 1)
+                self.cur_formula = False
+                self.has_value = False
+            elif tag == b"f" and self.cur:
+                self.cur_formula = True
+            elif tag == b"v" and self.cur:
+                if not attrs.rstrip().endswith(b"/") and body[m.end():m.end() + 1] != b"<":
+                    self.has_value = True
+            elif tag == b"mergeCell":
+                self._end_cell()
+                ref = _ATTR_REF.search(attrs)
+                if ref:
+                    c1, r1 = _col_index(ref.group(1)), int(ref.group(2))
+                    c2, r2 = (_col_index(ref.group(3)), int(ref.group(4))) if ref.group(3) else (c1, r1)
+                    if min(c1, c2) > 0 and min(r1, r2) > 0:
+                        self.cell(min(r1, r2), min(c1, c2))
+                        self.cell(max(r1, r2), max(c1, c2))
+
+    def _end_cell(self) -> None:
+        if self.cur and self.cur_formula:
+            self.n_formulas += 1
+            (self.formulas if self.has_value else self.no_value).append(self.cur)
+        self.cur = None
+        self.cur_formula = False
+
+    def close(self) -> None:
+        self._scan(self.tail)
+        self._end_cell()
+        insp = self.insp
+        if self.no_value:
+            cells = "、".join(self.no_value[:FORMULA_REPORT]) + (" 等" if len(self.no_value) > FORMULA_REPORT else "")
+            raise insp.err("formula-no-value", f"单元格 {cells} 是公式, 但文件中没有保存计算结果 (文件可能由程序生成、"
+                           "从未在 Excel/WPS 中打开保存); 请在 Excel/WPS 中打开并保存, 或把公式改为数值",
+                           sheet=self.sheet, cell=self.no_value[0])
+        for ref in self.formulas[:FORMULA_REPORT]:
+            insp.out.append(Problem("formula-cell", "该单元格是公式, 已按文件中保存的计算结果读取; 请填写数值或文字, "
+                                    "不要填公式", file=insp.file, sheet=self.sheet, cell=ref, severity=WARNING))
+        if len(self.formulas) > FORMULA_REPORT:
+            insp.out.append(Problem("formula-cell", f"另有 {len(self.formulas) - FORMULA_REPORT} 个公式单元格, "
+                                    "均已按保存的计算结果读取", file=insp.file, sheet=self.sheet, severity=WARNING))
+
+
+class _OdsScan:
+    """Streams ODS content.xml through defusedxml's SAX parser, applying repeated rows/columns."""
+
+    TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+
+    def __init__(self, insp: _Inspector):
+        import xml.sax.handler
+
+        from defusedxml import sax as dsax
+
+        self.insp = insp
+        scan = self
+
+        class H(xml.sax.handler.ContentHandler):
+            def startElementNS(self, name, qname, attrs):
+                scan.start(name, attrs)
+
+            def endElementNS(self, name, qname):
+                scan.end(name)
+
+        self.parser = dsax.make_parser()
+        self.parser.setFeature(xml.sax.handler.feature_namespaces, True)
+        self.parser.setContentHandler(H())
+        self.bounds: _Bounds | None = None
+        self.row = 0  # rows done in the current table
+        self.row_repeat = 1
+        self.col = 0
+        self.cell_repeat = 1
+        self.cell_content = False
+        self.cell_span = (1, 1)
+        self.row_cells: list[tuple[int, int, tuple[int, int]]] = []  # (first col, last col, span)
+        self.in_cell = 0
+
+    def _int(self, attrs, local: str, default: int = 1) -> int:
+        v = attrs.get((self.TABLE_NS, local))
+        try:
+            return max(int(v), 1) if v is not None else default
+        except ValueError:
+            return default
+
+    def start(self, name, attrs) -> None:
+        ns, local = name
+        if ns == self.TABLE_NS:
+            if local == "table":
+                self.bounds = _Bounds(self.insp, attrs.get((self.TABLE_NS, "name"), ""))
+                self.row = 0
+            elif local == "table-row":
+                self.row_repeat = self._int(attrs, "number-rows-repeated")
+                self.col = 0
+                self.row_cells = []
+            elif local in ("table-cell", "covered-table-cell"):
+                self.cell_repeat = self._int(attrs, "number-columns-repeated")
+                self.cell_content = attrs.get((self.OFFICE_NS, "value-type")) is not None
+                self.cell_span = (self._int(attrs, "number-rows-spanned"), self._int(attrs, "number-columns-spanned"))
+                self.in_cell += 1
+        elif self.in_cell:
+            self.cell_content = True  # text:p and friends
+
+    def end(self, name) -> None:
+        ns, local = name
+        if ns != self.TABLE_NS or self.bounds is None:
+            return
+        if local in ("table-cell", "covered-table-cell"):
+            self.in_cell = max(self.in_cell - 1, 0)
+            first = self.col + 1
+            self.col += self.cell_repeat
+            if self.cell_content or self.cell_span != (1, 1):
+                self.row_cells.append((first, self.col, self.cell_span))
+                if self.col > self.insp.limits.max_cols:  # a row of repeated values: stop early
+                    self.bounds.cell(self.row + 1, self.col)
+        elif local == "table-row":
+            if self.row_cells:
+                last_row = self.row + self.row_repeat
+                for first, last, (rs, cs) in self.row_cells:
+                    self.bounds.cell(self.row + 1, first)
+                    self.bounds.cell(last_row + rs - 1, last + cs - 1)
+            self.row += self.row_repeat
+        elif local == "table":
+            self.bounds = None
+
+    def feed(self, piece: bytes) -> None:
+        try:
+            self.parser.feed(piece)
+        except _Reject:
+            raise
+        except Exception as e:
+            self._fail(e)
+
+    def close(self) -> None:
+        try:
+            self.parser.close()
+        except _Reject:
+            raise
+        except Exception as e:
+            self._fail(e)
+
+    def _fail(self, e: Exception) -> None:
+        if type(e).__name__ in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
+            raise self.insp.err("xml-entities", "content.xml 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的表格不会有; "
+                                "可能是“实体炸弹”, 拒绝读取") from None
+        raise self.insp.damaged(f"content.xml 不是有效的 XML: {str(e)[:60]}") from None
+
+
+__all__ = ["LIMITS", "Limits", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
+           "safe_cell_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]
