@@ -42,6 +42,14 @@ def workspace_options(f):
     return wrapper
 
 
+def pad(text: str, width: int) -> str:
+    """Left-justify by display width: a Chinese character takes two columns in a terminal."""
+    import unicodedata
+
+    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - w)
+
+
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -238,12 +246,13 @@ def units_list(ws, as_json, year):
     if as_json:
         emit_json({"units": rows})
         return
-    click.echo(f"{'单位':<24}{'牵头':>6}{'参与':>6}")
+    width = min(40, max([20] + [len(r["name"]) * 2 + 2 for r in rows]))
+    click.echo(f"{pad('单位', width)}{pad('牵头', 6)}{pad('参与', 6)}")
     for r in sorted(rows, key=lambda r: (-r["lead"], -r["participant"], r["name"])):
-        tag = "  [集合]" if r["collective"] else ""
+        tag = "  [集合, 不下发模板]" if r["collective"] else ""
         if r["collective"] and r["members"]:
             tag = f"  [集合: {len(r['members'])} 个成员]"
-        click.echo(f"{r['name']:<24}{r['lead']:>6}{r['participant']:>6}{tag}")
+        click.echo(f"{pad(r['name'], width)}{r['lead']:<6}{r['participant']:<6}{tag}")
 
 
 @units.command("alias")
