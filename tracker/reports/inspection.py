@@ -1,0 +1,309 @@
+"""The year-end inspection (年终检查验收): gather the year's figures, then write the report files.
+
+:func:`build_inspection` is pure (plan, assignments, return rows, first-receipt dates, config and the
+"as of" date in; one JSON-ready dict out); :func:`gather` reads those from a workspace;
+:func:`write_report` writes, into one folder:
+
+* ``YEAR-检查验收报告.docx``  (:mod:`tracker.reports.inspection_docx`)
+* ``YEAR-检查验收汇总.xlsx``  (:mod:`tracker.reports.inspection_xlsx`)
+* ``YEAR-dashboard.html``     (:mod:`tracker.reports.dashboard`)
+* ``charts/*.png`` and ``charts/*.svg`` (:mod:`tracker.reports.charts`)
+
+Every output reads the same dict, so the JSON, the workbook, the Word report and the dashboard
+cannot disagree. Scoring rules are in :mod:`tracker.scoring`; the rest:
+
+* **Returns on time / late / missing** per unit and quarter: every concrete unit of
+  :func:`tracker.assignments.assign` is expected each quarter. A quarter counts on time when the
+  unit's *first* accepted return of it was received on or before the due date
+  (:meth:`tracker.periods.Period.due`), late when after; missing when there is none and the due date
+  has passed; pending (未到期) when there is none and the due date has not come yet.
+* **Unit completion**: the mean of the unit's own latest progress over the items it leads (an item
+  it never reported on counts 0); ``completed`` = how many of them it reported at 100.
+* **Lagging items**: year-end expected progress is Q4's (100 by default); an item's light is
+  正常/预警/滞后 by ``[periods] yellow_below`` / ``red_below``; lagging = not 正常, lowest first.
+* **Quarterly trend**: the work completion and score as of the end of each quarter, each unit's
+  latest return up to that quarter counting (so Q4 equals the year's figure).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from tracker.periods import year_periods
+from tracker.scoring import ScoringConfig, score_plan
+
+ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
+RETURN_LABEL = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", PENDING: "未到期"}
+LIGHT_LABEL = {"green": "正常", "yellow": "预警", "red": "滞后"}
+
+
+def r2(x: float | None, digits: int = 2) -> float | None:
+    if x is None:
+        return None
+    v = round(float(x) + 0.0, digits)
+    return int(v) if v == int(v) else v
+
+
+def light(progress: float | None, expected: float, config: Mapping | None) -> str:
+    periods = (config or {}).get("periods", {})
+    yellow_below = float(periods.get("yellow_below", 0))
+    red_below = float(periods.get("red_below", 15))
+    if progress is None:
+        return "red"
+    if progress + 1e-9 >= expected - yellow_below:
+        return "green"
+    if progress + 1e-9 >= expected - red_below:
+        return "yellow"
+    return "red"
+
+
+def build_inspection(plan, assignments, rows: Iterable[Mapping],
+                     received: Mapping[str, Mapping[str, str]] | None = None,
+                     config: Mapping | None = None, as_of: date | None = None) -> dict:
+    """The year's figures as one JSON-ready dict (0–100 scales).
+
+    ``received``: period ("2007Q1") -> unit -> date (YYYY-MM-DD) of its first accepted return of
+    that period; when None it is taken from the rows' ``received_at``.
+    """
+    config = dict(config or {})
+    rows = list(rows)
+    cfg = ScoringConfig.from_config(config)
+    year = plan.year
+    as_of = as_of or date.today()
+    periods = year_periods(year)
+    card = score_plan(plan, assignments.leads, rows, cfg)
+
+    if received is None:
+        received = {}
+        for r in rows:
+            d = received.setdefault(str(r["period"]), {})
+            if r["unit"] not in d or str(r["received_at"]) < d[r["unit"]]:
+                d[r["unit"]] = str(r["received_at"])
+
+    # -- returns per unit and quarter ----------------------------------------------------------
+    units = assignments.units
+    quarter_status: dict[str, dict[str, str]] = {}
+    for u in units:
+        q = {}
+        for p in periods:
+            got = (received.get(str(p)) or {}).get(u)
+            due = p.due(config)
+            if got:
+                q[f"Q{p.quarter}"] = ON_TIME if date.fromisoformat(str(got)[:10]) <= due else LATE
+            else:
+                q[f"Q{p.quarter}"] = MISSING if as_of > due else PENDING
+        quarter_status[u] = q
+
+    # -- per unit ------------------------------------------------------------------------------
+    from tracker.scoring import latest_rows, row_progress
+
+    latest = latest_rows(rows, year)
+    unit_rows = []
+    for u in units:
+        lead_items = [it for it, role in assignments.items_of(u) if role == "lead"]
+        part_items = [it for it, role in assignments.items_of(u) if role != "lead"]
+        progress = []
+        for it in lead_items:
+            r = latest.get((u, it.id))
+            progress.append(None if r is None else row_progress(r))
+        values = [0.0 if p is None else p for p in progress]
+        qs = quarter_status[u]
+        unit_rows.append({
+            "unit": u,
+            "via": assignments.via.get(u, ""),
+            "lead_items": len(lead_items),
+            "participant_items": len(part_items),
+            "completed": sum(1 for p in progress if p is not None and p >= 100),
+            "completion": r2(sum(values) / len(values)) if values else None,
+            "unreported_items": sum(1 for p in progress if p is None),
+            "returns_on_time": sum(1 for s in qs.values() if s == ON_TIME),
+            "returns_late": sum(1 for s in qs.values() if s == LATE),
+            "returns_missing": sum(1 for s in qs.values() if s == MISSING),
+            "returns_pending": sum(1 for s in qs.values() if s == PENDING),
+            "quarters": qs,
+            "received": {f"Q{p.quarter}": (received.get(str(p)) or {}).get(u) for p in periods},
+        })
+
+    # -- items, targets, lagging --------------------------------------------------------------
+    expected_end = periods[-1].expected_progress(config)
+    items = []
+    for s in card.items:
+        items.append({
+            "item": s.item_id, "number": s.number, "category_no": s.category_no, "category": s.category,
+            "content": s.content, "mandatory": s.mandatory, "weight": r2(s.weight),
+            "leads": s.leads, "lead_progress": {u: r2(v) for u, v in s.lead_progress.items()},
+            "completion": r2(s.completion), "reported": s.reported,
+            "light": light(s.completion if s.reported else None, expected_end, config),
+            "points": r2(s.points), "earned": r2(s.earned),
+            "targets_total": len(s.targets), "targets_met": s.targets_met,
+        })
+    for d in items:
+        d["light_label"] = LIGHT_LABEL[d["light"]]
+    targets = []
+    for s in card.items:
+        for t in s.targets:
+            targets.append({"item": s.item_id, "number": s.number, "metric": t.metric, "op": t.op,
+                            "target": r2(t.value, 4), "target_max": r2(t.value_max, 4), "unit": t.unit,
+                            "goal": t.goal, "text": t.text, "actual": r2(t.actual, 4), "met": t.met,
+                            "reported": t.actual is not None,
+                            "by_unit": {u: r2(v, 4) for u, v in t.by_unit.items()}})
+    lagging = sorted((d for d in items if d["light"] != "green"), key=lambda d: (d["completion"], d["number"]))
+
+    # -- quarterly trend -------------------------------------------------------------------------
+    trend = []
+    for p in periods:
+        returned = sum(1 for u in units if quarter_status[u][f"Q{p.quarter}"] in (ON_TIME, LATE))
+        has_rows = any(str(r["period"]) == str(p) for r in rows)
+        if has_rows:
+            c = score_plan(plan, assignments.leads, rows, cfg, up_to=str(p))
+            comp, score = r2(c.completion), r2(c.score)
+        else:
+            comp = score = None
+        trend.append({"period": str(p), "label": p.label, "quarter": f"Q{p.quarter}",
+                      "completion": comp, "score": score, "expected": r2(p.expected_progress(config)),
+                      "units_returned": returned, "units_expected": len(units)})
+
+    totals = {k: sum(u[f"returns_{k}"] for u in unit_rows) for k in (ON_TIME, LATE, MISSING, PENDING)}
+    mandatory = [s for s in card.items if s.mandatory]
+    office = (config.get("office") or {}).get("name") or "领导小组办公室"
+    return {
+        "year": year,
+        "title": f"{year}年度工作分解任务检查验收报告",
+        "plan": {"name": plan.name, "version": plan.version, "items": len(plan.items),
+                 "categories": len(card.categories), "units": len(units),
+                 "targets": len(targets)},
+        "office": office,
+        "as_of": as_of.isoformat(),
+        "completion": r2(card.completion),
+        "score": r2(card.score),
+        "passed": card.passed,
+        "failed_rules": [{"code": f.code, "message": f.message} for f in card.failed_rules],
+        "thresholds": {"pass_completion": r2(cfg.pass_completion), "pass_score": r2(cfg.pass_score),
+                       "mandatory_must_complete": cfg.mandatory_must_complete,
+                       "completion_from": cfg.completion_from, "target_share": cfg.target_share,
+                       "total_points": r2(cfg.total_points), "target_actual_from": cfg.target_actual_from},
+        "categories": [{"category_no": c.category_no, "category": c.category, "items": c.items,
+                        "completed": c.completed, "completion": r2(c.completion),
+                        "points": r2(c.points), "earned": r2(c.earned)} for c in card.categories],
+        "units": unit_rows,
+        "items": items,
+        "targets": targets,
+        "targets_met": sum(1 for t in targets if t["met"]),
+        "lagging": lagging,
+        "unreported": card.unreported,
+        "mandatory": {"total": len(mandatory),
+                      "completed": sum(1 for s in mandatory if s.completion >= 100 - 1e-9),
+                      "items": [s.item_id for s in mandatory]},
+        "returns": totals,
+        "trend": trend,
+        "unexpandable": list(assignments.unexpandable),
+    }
+
+
+def json_view(data: dict) -> dict:
+    """What ``tracker report --json`` prints: the issue's keys first, the rest after."""
+    keys = ("year", "completion", "score", "passed", "failed_rules", "categories", "units", "targets")
+    out = {k: data[k] for k in keys}
+    out.update({k: v for k, v in data.items() if k not in out})
+    return out
+
+
+# -- reading a workspace ---------------------------------------------------------------------------
+def received_dates(conn, year: int) -> dict[str, dict[str, str]]:
+    """period -> unit -> date of the first accepted return (superseded ones included) of the year."""
+    from sqlalchemy import select
+
+    from tracker.store import returns
+
+    out: dict[str, dict[str, str]] = {}
+    q = select(returns.c.period, returns.c.unit, returns.c.received_at).where(
+        returns.c.period.like(f"{int(year)}Q%")).order_by(returns.c.received_at, returns.c.id)
+    for period, unit, received_at in conn.execute(q):
+        out.setdefault(period, {}).setdefault(unit, str(received_at))
+    return out
+
+
+def gather(ws, year: int, as_of: date | None = None) -> dict:
+    """The year's figures from a workspace's store and configuration."""
+    from tracker.assignments import assign
+    from tracker.problems import UsageError
+    from tracker.store import current_return_rows
+    from tracker.units import Registry
+
+    config = ws.config()
+    store = ws.store()
+    try:
+        plan = store.load_plan(year=year)
+        if plan is None:
+            raise UsageError(f"工作区里没有 {year} 年的计划; 请先运行 tracker plan import")
+        with store.read() as conn:
+            rows = current_return_rows(conn, year=year)
+            received = received_dates(conn, year)
+    finally:
+        store.close()
+    try:
+        ScoringConfig.from_config(config)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    assignments = assign(plan, Registry.from_config(config))
+    return build_inspection(plan, assignments, rows, received, config, as_of)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def file_names(year: int) -> dict[str, str]:
+    return {"docx": f"{year}-检查验收报告.docx", "xlsx": f"{year}-检查验收汇总.xlsx",
+            "html": f"{year}-dashboard.html"}
+
+
+def write_report(data: dict, out_dir: Path, config: Mapping | None = None,
+                 workspace_root: Path | None = None) -> dict:
+    """Write charts, the Word report, the workbook and the dashboard; returns what was written:
+    {"docx": path, "xlsx": path, "html": path, "charts": {name: {"png": path, "svg": path}},
+    "notes": [one-line messages, e.g. about the font]}."""
+    from tracker.reports import charts, dashboard, inspection_docx, inspection_xlsx
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = file_names(data["year"])
+    font = charts.setup_font(config)
+    chart_files = charts.write_charts(data, out_dir / "charts", font=font)
+    written = {"charts": chart_files, "notes": list(font.notes)}
+    written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], chart_files)
+    written["xlsx"] = inspection_xlsx.write_xlsx(data, out_dir / names["xlsx"])
+    written["html"] = dashboard.write_dashboard(data, out_dir / names["html"], chart_files, font=font,
+                                                workspace_root=workspace_root)
+    return written
+
+
+def summary_text(data: dict, written: dict | None = None) -> str:
+    """The short Chinese summary ``tracker report`` prints."""
+    from tracker.scoring import fmt
+
+    th = data["thresholds"]
+    lines = [f"{data['year']} 年度检查验收: {'通过' if data['passed'] else '未通过'}",
+             f"  工作完成度 {fmt(data['completion'])}% (要求 ≥ {fmt(th['pass_completion'])}%), "
+             f"评分 {fmt(data['score'])} 分 (要求 ≥ {fmt(th['pass_score'])} 分)",
+             (f"  必做任务完成 {data['mandatory']['completed']}/{data['mandatory']['total']} 项, "
+              if data["mandatory"]["total"] else "  (计划未标注必做任务) ")
+             + f"量化指标达标 {data['targets_met']}/{len(data['targets'])} 个, "
+             f"滞后或预警任务 {len(data['lagging'])} 项"]
+    r = data["returns"]
+    lines.append(f"  报送: 按时 {r[ON_TIME]} 次, 逾期 {r[LATE]} 次, 未报 {r[MISSING]} 次"
+                 + (f", 未到期 {r[PENDING]} 次" if r[PENDING] else ""))
+    for f in data["failed_rules"]:
+        lines.append(f"  未通过原因: {f['message']} ({f['code']})")
+    if data["unreported"]:
+        lines.append(f"  无牵头单位报送的任务 (按 0 计): {'、'.join(data['unreported'])}")
+    if written:
+        for key, label in (("docx", "检查验收报告"), ("xlsx", "汇总表"), ("html", "数据看板")):
+            if written.get(key):
+                lines.append(f"  {label}: {written[key]}")
+        if written.get("charts"):
+            first = next(iter(written["charts"].values()))["png"]
+            lines.append(f"  图表: {Path(first).parent}")
+        for n in written.get("notes", []):
+            lines.append(f"  注意: {n}")
+    return "\n".join(lines)
+
