@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from tracker.model import Item, Plan, Target
+from tracker.status import row_progress
 
 DONE_STATUS = "已完成"
 EPS = 1e-9
@@ -173,14 +174,6 @@ class Scorecard:
 
 
 # -- the rules ---------------------------------------------------------------------------------------
-def row_progress(row: Mapping) -> float:
-    """A return row's progress (0–100): blank counts 100 when the status is 已完成, else 0."""
-    p = row.get("progress")
-    if p is None or p == "":
-        return 100.0 if str(row.get("status") or "").strip() == DONE_STATUS else 0.0
-    return min(100.0, max(0.0, float(p)))
-
-
 def latest_rows(rows: Iterable[Mapping], year: int | None = None, up_to: str | None = None
                 ) -> dict[tuple[str, str], Mapping]:
     """(unit, item_id) -> the row of the latest period (of ``year``, not after ``up_to``)."""

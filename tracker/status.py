@@ -48,8 +48,8 @@ def row_progress(row: dict) -> float:
     """The progress a return row stands for (0–100): its figure, or 100/0 from the status if blank."""
     p = row.get("progress")
     if p is None or p == "":
-        return 100.0 if row.get("status") == "已完成" else 0.0
-    return float(p)
+        return 100.0 if str(row.get("status") or "").strip() == "已完成" else 0.0
+    return min(100.0, max(0.0, float(p)))
 
 
 def item_completion(lead_rows: list[dict], how: str = "min") -> float | None:
@@ -97,9 +97,9 @@ def light(progress: float | None, expected: float, config: dict | None = None) -
     red_below = float(periods.get("red_below", 15))
     if progress is None:
         return "red"
-    if progress >= expected - yellow_below:
+    if progress + 1e-9 >= expected - yellow_below:  # 1e-9: a mean of 74.99999… is 75
         return "green"
-    if progress >= expected - red_below:
+    if progress + 1e-9 >= expected - red_below:
         return "yellow"
     return "red"
 

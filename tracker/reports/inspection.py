@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tracker.periods import year_periods
 from tracker.scoring import ScoringConfig, score_plan
+from tracker.status import light
 
 ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
 RETURN_LABEL = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", PENDING: "未到期"}
@@ -44,19 +45,6 @@ def r2(x: float | None, digits: int = 2) -> float | None:
         return None
     v = round(float(x) + 0.0, digits)
     return int(v) if v == int(v) else v
-
-
-def light(progress: float | None, expected: float, config: Mapping | None) -> str:
-    periods = (config or {}).get("periods", {})
-    yellow_below = float(periods.get("yellow_below", 0))
-    red_below = float(periods.get("red_below", 15))
-    if progress is None:
-        return "red"
-    if progress + 1e-9 >= expected - yellow_below:
-        return "green"
-    if progress + 1e-9 >= expected - red_below:
-        return "yellow"
-    return "red"
 
 
 def build_inspection(plan, assignments, rows: Iterable[Mapping],
@@ -97,7 +85,8 @@ def build_inspection(plan, assignments, rows: Iterable[Mapping],
         quarter_status[u] = q
 
     # -- per unit ------------------------------------------------------------------------------
-    from tracker.scoring import latest_rows, row_progress
+    from tracker.scoring import latest_rows
+    from tracker.status import row_progress
 
     latest = latest_rows(rows, year)
     unit_rows = []
