@@ -1,0 +1,1006 @@
+"""Collecting returns: filled workbooks in, checked, archived, stored, answered with a receipt.
+
+``collect(ws, paths)`` handles each file in this order:
+
+1. Read its bytes, compute SHA-256, copy it to ``archive/<sha256><ext>`` (written to a temporary
+   name then ``os.replace``: atomic and idempotent, so two runs at once cannot corrupt it) and
+   record it in ``received`` with outcome ``pending`` (nothing received is ever lost).
+2. Read every sheet with python-calamine (.xlsx, .xls, .ods — whatever program saved it last) and
+   check it (:func:`check_workbook`), collecting every problem of the file.
+3. In ONE transaction: re-read ``received`` (another run may have done the file meanwhile), then
+   either mark it rejected (errors: nothing else is stored) or store the return, its rows and
+   target actuals, supersede the unit's earlier return for the period and mark it accepted.
+4. Write the receipt (回执) from what the store now holds, so a rerun writes the same text.
+
+A crash at any point leaves the file ``pending`` (or done); a rerun re-processes pending files and
+ends in the same store as one clean run. The same bytes collected again change nothing
+(``duplicate``). A return whose content equals the unit's current return for the period is also a
+duplicate (outcome ``duplicate``, nothing stored). A different return supersedes the current one
+when it was received on the same day or later; one received earlier is stored already superseded.
+
+Decisions (also in docs/round-trip.md):
+
+- **Which period is expected.** ``--period`` if given; otherwise a return received on date D may
+  be for the quarter containing D (early filers) or the quarter before it (the normal case). Any
+  other period is rejected ("这是 2007Q1 的报表 …"); a genuinely late return is collected with
+  ``--period``.
+- **Percent values.** python-calamine does not expose number formats, so 0.8 typed into a
+  percent-formatted cell arrives as 0.8. Rule: a number strictly between 0 and 1 that is not whole
+  is a fraction and is multiplied by 100 (a warning says so); anything else is taken as percent
+  points: 80, "80", "80%", "８０", "８０％" all mean 80. A non-whole result is rounded half up (warning).
+  1 means 1 %.
+- **Locked cells.** 任务编号 decides which item a row is. A changed 序号 (the row no longer matches
+  its 任务编号) is an error; changed text in 类号/项目分类/工作内容/本单位角色/指标/目标值 is a warning
+  (the plan's wording is kept).
+- **Rows.** Rows are found by 任务编号, so re-sorted rows are fine. A row without 任务编号 that holds
+  input is ignored with a warning; an id not of this unit, a missing item, or an item twice with
+  different values is an error (twice with the same values: warning).
+- **Merged cells** (xlsx/xls): the merged value counts for every cell of the range (warning).
+- **Target actuals** accept 12.5, "12.5", "１２", "13万" (130000, or 13 when the target's unit is
+  万…), "16%" (16), a trailing unit word ("10家"); words are rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import secrets as _secrets
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from datetime import time as dt_time
+from pathlib import Path
+
+from tracker.identity import SHEET as IDENTITY_SHEET
+from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
+from tracker.model import LEAD, ROLE_LABEL
+from tracker.problems import ERROR, WARNING, Problem, Problems, UsageError, a1
+from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
+
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+STATUS_SYNONYMS = {"完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "进行中": "推进中",
+                   "正在推进": "推进中", "正在进行": "推进中", "推进": "推进中", "未开始": "未启动",
+                   "尚未启动": "未启动", "不能按期完成": "无法按期完成", "无法完成": "无法按期完成"}
+INPUT_KEYS = {"进展状态": "status", "完成进度(%)": "progress", "工作完成情况": "done", "存在问题": "problems",
+              "下步计划": "next"}
+
+
+# -- results -----------------------------------------------------------------------------------------
+@dataclass
+class FileOutcome:
+    file: str  # as given
+    name: str  # file name
+    sha256: str = ""
+    received_at: str = ""
+    outcome: str = "rejected"  # accepted | rejected | duplicate (same content as the current return)
+    duplicate: bool = False  # nothing changed in this run because of it
+    unit: str | None = None
+    period: str | None = None
+    items: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    superseded: bool = False  # it replaced an earlier return of the unit for the period
+    replaced: dict | None = None  # {file, received_at} of the return it replaced
+    current: bool = True  # it is the unit's current return for the period
+    same_as: dict | None = None  # outcome duplicate: {file, received_at} of the equal return
+    receipt: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome in ("accepted", "duplicate")
+
+    def to_dict(self) -> dict:
+        probs = [{"sheet": p.sheet, "cell": p.cell, "code": p.code, "message": p.message,
+                  "severity": p.severity} for p in self.problems]
+        if self.accepted:
+            return {"file": self.file, "unit": self.unit, "period": self.period, "items": self.items,
+                    "superseded": self.superseded, "duplicate": self.duplicate or self.outcome == "duplicate",
+                    "current": self.current, "sha256": self.sha256, "received_at": self.received_at,
+                    "receipt": self.receipt, "warnings": probs}
+        return {"file": self.file, "problems": probs, "unit": self.unit, "period": self.period,
+                "duplicate": self.duplicate, "sha256": self.sha256, "received_at": self.received_at,
+                "receipt": self.receipt}
+
+
+@dataclass
+class CollectResult:
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.accepted]
+
+    @property
+    def rejected(self) -> list[FileOutcome]:
+        return [f for f in self.files if not f.accepted]
+
+    def to_dict(self) -> dict:
+        return {"accepted": [f.to_dict() for f in self.accepted],
+                "rejected": [f.to_dict() for f in self.rejected]}
+
+
+@dataclass
+class Checked:
+    """What check_workbook found: the identity, the values to store, and every problem."""
+
+    problems: Problems
+    identity: Identity | None = None
+    plan: object | None = None
+    unit: str | None = None
+    period: str | None = None
+    rows: dict[str, dict] = field(default_factory=dict)  # item id -> {role,status,progress,done,problems,next}
+    targets: dict[tuple[str, int], dict] = field(default_factory=dict)  # (item id, idx) -> {actual, note}
+
+
+# -- reading -------------------------------------------------------------------------------------------
+@dataclass
+class Sheet:
+    name: str
+    grid: list[list]
+    visible: bool = True
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def get(self, r: int, c: int):
+        if 0 <= r < len(self.grid) and 0 <= c < len(self.grid[r]):
+            return self.grid[r][c]
+        return None
+
+
+_ODS_NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0"}
+
+
+def ods_merged_ranges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of an .ods file per sheet (python-calamine reports them for xlsx/xls only)."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    t = "{" + _ODS_NS["table"] + "}"
+    out: dict[str, list] = {}
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        content = zf.open("content.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return out
+    sheet, row, col = None, 0, 0
+    for event, el in iterparse(content, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == t + "table":
+                sheet, row = el.get(t + "name"), 0
+                out.setdefault(sheet, [])
+            elif tag == t + "table-row":
+                col = 0
+            elif tag in (t + "table-cell", t + "covered-table-cell"):
+                rs, cs = int(el.get(t + "number-rows-spanned", 1)), int(el.get(t + "number-columns-spanned", 1))
+                if sheet is not None and tag == t + "table-cell" and (rs > 1 or cs > 1):
+                    out[sheet].append(((row, col), (row + rs - 1, col + cs - 1)))
+        else:
+            if tag in (t + "table-cell", t + "covered-table-cell"):
+                col += int(el.get(t + "number-columns-repeated", 1))
+                el.clear()
+            elif tag == t + "table-row":
+                row += int(el.get(t + "number-rows-repeated", 1))
+                el.clear()
+    return out
+
+
+def read_sheets(data: bytes) -> list[Sheet]:
+    """Every sheet as a grid anchored at A1, merged ranges filled with their top-left value."""
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    out = []
+    ods_merges = None
+    try:
+        for meta in wb.sheets_metadata:
+            sh = wb.get_sheet_by_name(meta.name)
+            grid = [list(r) for r in sh.to_python(skip_empty_area=False)]
+            merged = []
+            ranges = sh.merged_cell_ranges
+            if ranges is None:  # .ods
+                if ods_merges is None:
+                    ods_merges = ods_merged_ranges(data)
+                ranges = ods_merges.get(meta.name, [])
+            for (r0, c0), (r1, c1) in ranges:
+                if (r0, c0) == (r1, c1):
+                    continue
+                merged.append((r0, c0, r1, c1))
+                v = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
+                for r in range(r0, r1 + 1):
+                    while len(grid) <= r:
+                        grid.append([])
+                    row = grid[r]
+                    while len(row) <= c1:
+                        row.append("")
+                    for c in range(c0, c1 + 1):
+                        row[c] = v
+            out.append(Sheet(meta.name, grid, str(meta.visible).endswith("Visible"), merged))
+    finally:
+        wb.close()
+    return out
+
+
+def _norm(v) -> str:
+    """Cell text for comparison: NFKC (full-width → ASCII), whitespace removed, 1.0 → "1"."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+
+
+def _text(v) -> str:
+    """An input text cell as typed (line breaks kept, outer whitespace removed)."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, datetime) and v.time() == dt_time(0):
+        v = v.date()
+    if isinstance(v, (date, datetime, dt_time)):
+        return v.isoformat()
+    return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _shown(v) -> str:
+    t = _text(v)
+    return t if len(t) <= 30 else t[:30] + "…"
+
+
+# -- value parsers (pure; property-tested) -----------------------------------------------------------
+_NUM = re.compile(r"^([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)$")
+
+
+def parse_progress(value) -> tuple[int | None, str | None, str]:
+    """A progress cell -> (percent 0–100, problem code or None, note).
+
+    Returns (None, code, message) for an error, (p, None, "") when clean, and (p, "warning-code",
+    message) when the value was interpreted (fraction, rounded). See the module docstring.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, "progress-missing", "完成进度未填写"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None, "progress-not-number", f"完成进度“{_shown(value)}”不是数字"
+    note_code, note = None, ""
+    if isinstance(value, str):
+        s = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
+        percent = s.endswith("%")
+        s = s.rstrip("%")
+        if not _NUM.match(s):
+            return None, "progress-not-number", f"完成进度“{_shown(value)}”不是数字"
+        v = float(s)
+        if not percent and 0 < v < 1:
+            v, note_code, note = v * 100, "progress-fraction", f"完成进度“{_shown(value)}”按 {_fmt(v * 100)}% 处理"
+    else:
+        v = float(value)
+        if 0 < v < 1:
+            v, note_code, note = v * 100, "progress-fraction", f"完成进度 {_fmt(v)} 按 {_fmt(v * 100)}% 处理 (单元格为百分比格式)"
+    v = round(v, 9)
+    if v < 0 or v > 100:
+        return None, "progress-out-of-range", f"完成进度“{_shown(value)}”超出 0–100 的范围"
+    r = int(v + 0.5)
+    if abs(v - r) > 1e-9 and note_code is None:
+        note_code, note = "progress-rounded", f"完成进度“{_shown(value)}”不是整数, 已按 {r} 处理"
+    elif abs(v - r) > 1e-9:
+        note += f", 四舍五入为 {r}"
+    return r, note_code, note
+
+
+_MULT = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_ACTUAL = re.compile(r"^([+-]?(?:\d+(?:\.\d+)?|\.\d+))(千|万|亿)?([^\d]{0,4})$")
+
+
+def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None]:
+    """A target's actual value -> (number or None when empty, error message or None)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, f"完成值“{value}”不是数字"
+    if isinstance(value, (int, float)):
+        return float(value), None
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    s = re.sub(r"(?<=\d),(?=\d{3})", "", s).replace(" ", "")
+    m = _ACTUAL.match(s)
+    if not m:
+        return None, f"完成值“{_shown(value)}”不是数字"
+    n = float(m.group(1))
+    mult, suffix = m.group(2) or "", m.group(3) or ""
+    tu = unicodedata.normalize("NFKC", target_unit or "")
+    allowed = {"", "%", "件", "家", "个", "项", "人", "次", "元", "户", "所", "种", "篇", "场", "期", "名", "人次",
+               "倍", "平方米", tu, tu.lstrip("千万亿")}
+    if suffix not in allowed:
+        return None, f"完成值“{_shown(value)}”不是数字"
+    if mult and not (tu[:1] == mult):
+        n *= _MULT[mult]
+    return n, None
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# -- checking -----------------------------------------------------------------------------------------
+def _find_identity(sheets: list[Sheet]) -> Sheet | None:
+    for s in sheets:
+        if s.name == IDENTITY_SHEET:
+            return s
+    for s in sheets:  # renamed: recognise it by its first cell
+        if _norm(s.get(0, 0)) == "format" and _norm(s.get(0, 1)).startswith("tracker-template"):
+            return s
+    return None
+
+
+def _find_table(sheets: list[Sheet], name: str, headers: list[str], needed: int):
+    """(sheet, header row, {label: column}) found by name, else by its header; renamed flag."""
+    want = {_norm(h): h for h in headers}
+
+    def header_in(s: Sheet):
+        for r in range(min(len(s.grid), 12)):
+            cols = {}
+            for c, v in enumerate(s.grid[r]):
+                h = want.get(_norm(v))
+                if h and h not in cols:
+                    cols[h] = c
+            if "任务编号" in cols and len(cols) >= needed:
+                return r, cols
+        return None
+
+    by_name = [s for s in sheets if s.name.strip() == name]
+    for s in by_name + [s for s in sheets if s not in by_name and s.name != IDENTITY_SHEET]:
+        found = header_in(s)
+        if found:
+            return s, found[0], found[1], s not in by_name
+    return None, None, None, False
+
+
+def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry, config: dict,
+                   periods: set[str] | None) -> Checked:
+    """Check one workbook completely. ``plan_for(year)`` -> (Plan, Assignments) or None.
+
+    ``periods``: the periods that may be collected now (None: any). Never raises for bad input.
+    """
+    from tracker.periods import parse_period
+
+    probs = Problems()
+    out = Checked(probs)
+    try:
+        sheets = read_sheets(data)
+    except Exception as e:  # calamine raises several types for junk, encrypted or truncated files
+        probs.add("unreadable", f"无法读取该文件: 它不是 Excel/WPS/LibreOffice 表格, 或已损坏、加密 ({type(e).__name__})",
+                  file=file)
+        return out
+
+    # identity ------------------------------------------------------------------------------------
+    ish = _find_identity(sheets)
+    if ish is None:
+        probs.add("identity-missing", "文件中没有模板标识 (隐藏工作表 _tracker), 不是办公室下发的填报模板, "
+                  "或该工作表被删除", file=file)
+        return out
+    try:
+        ident = parse_cells(ish.grid)
+    except IdentityError as e:
+        probs.add("identity-unreadable", f"{e}", file=file, sheet=ish.name)
+        return out
+    out.identity = ident
+    row_of = {_norm(r[0]): i for i, r in enumerate(ish.grid) if r}
+    if ident.workspace != workspace_id(secret):
+        probs.add("identity-other-workspace", "该模板不是本办公室 (本工作区) 生成的", file=file,
+                  sheet=ish.name, cell=a1(row_of.get("workspace", 0), 1))
+        return out
+    if not ident.verify(secret):
+        probs.add("identity-signature-invalid", "模板标识校验不通过: 隐藏工作表 _tracker 中的内容 (如单位名称或任务编号) "
+                  "被修改过", file=file, sheet=ish.name, cell=a1(row_of.get("signature", 0), 1))
+        return out
+
+    task_sheet, hrow, cols, renamed = _find_table(sheets, TASK_SHEET, HEADERS, 6)
+    tname = task_sheet.name if task_sheet else TASK_SHEET
+    try:
+        period = parse_period(ident.period)
+    except UsageError:
+        probs.add("identity-unreadable", f"模板标识中的季度“{ident.period}”无法识别", file=file, sheet=ish.name)
+        return out
+    out.period = str(period)
+    if periods is not None and str(period) not in periods:
+        want = sorted(periods)
+        main = want[0]
+        label = parse_period(main).label
+        probs.add("period-mismatch", f"这是 {period} ({period.label}) 的报表, 本次收集的是 {main} ({label}) 的报表。"
+                  "可能误发了上一季度的文件", file=file, sheet=tname, cell="A1")
+    got = plan_for(ident.year)
+    if got is None:
+        probs.add("plan-missing", f"工作区里没有 {ident.year} 年的计划", file=file, sheet=ish.name)
+        return out
+    plan, assignments = got
+    out.plan = plan
+    if ident.plan_version != plan.version:
+        probs.add("plan-version-mismatch", f"该模板按 {ident.year} 年计划第 {ident.plan_version} 版生成, 现行计划为第 "
+                  f"{plan.version} 版, 任务已调整", file=file, sheet=ish.name,
+                  cell=a1(row_of.get("plan_version", 0), 1))
+        return out
+    unit = registry.canonical(ident.unit)
+    if unit not in assignments.by_unit:
+        probs.add("unit-unknown", f"单位“{ident.unit}”在现行计划中没有任务", file=file, sheet=ish.name,
+                  cell=a1(row_of.get("unit", 0), 1))
+        return out
+    out.unit = unit
+    mine = assignments.items_of(unit)
+    if [it.id for it, _ in mine] != ident.items:
+        probs.add("template-outdated", f"本单位 ({unit}) 的任务已调整, 该模板已过时", file=file, sheet=ish.name,
+                  cell=a1(row_of.get("items", 0), 1))
+        return out
+
+    # 任务填报 ---------------------------------------------------------------------------------------
+    if task_sheet is None:
+        probs.add("sheet-missing", f"找不到“{TASK_SHEET}”工作表 (表头含 任务编号、进展状态 等)", file=file)
+        return out
+    if renamed:
+        probs.warn("sheet-renamed", f"工作表“{TASK_SHEET}”被改名为“{task_sheet.name}”, 已按表头找到", file=file,
+                   sheet=task_sheet.name)
+    missing_h = [h for h in HEADERS if h not in cols]
+    if missing_h:
+        probs.add("header-missing", f"表头缺少: {'、'.join(missing_h)}", file=file, sheet=tname,
+                  cell=a1(hrow, 0), row=hrow + 1)
+        return out
+    _check_merged(task_sheet, hrow, file, probs)
+    severity = ERROR if str(config.get("returns", {}).get("inconsistency", "warning")) == "error" else WARNING
+    items_by_id = {it.id: (it, role) for it, role in mine}
+    seen: dict[str, int] = {}
+    for r in range(hrow + 1, len(task_sheet.grid)):
+        cell = task_sheet.get
+        where = {"file": file, "sheet": tname}
+        iid = _norm(cell(r, cols["任务编号"]))
+        inputs = {k: cell(r, cols[h]) for h, k in INPUT_KEYS.items()}
+        if not iid:
+            if any(_text(v) for v in inputs.values()):
+                probs.warn("row-without-id", f"第 {r + 1} 行没有任务编号, 该行内容未录入", cell=a1(r, cols["任务编号"]),
+                           row=r + 1, **where)
+            continue
+        if iid not in items_by_id:
+            probs.add("item-unknown", f"任务编号“{_shown(cell(r, cols['任务编号']))}”不是本单位的任务",
+                      cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            continue
+        it, role = items_by_id[iid]
+        row_probs = Problems()
+        # locked cells
+        num = _norm(cell(r, cols["序号"]))
+        if num != str(it.number):
+            row_probs.add("item-number-mismatch", f"序号被改为“{_shown(cell(r, cols['序号']))}”, 与任务编号 {iid} "
+                          f"(序号 {it.number}) 不符", cell=a1(r, cols["序号"]), row=r + 1, **where)
+        for h, expect in (("类号", it.category_no), ("项目分类", it.category), ("工作内容", it.content),
+                          ("本单位角色", ROLE_LABEL[role])):
+            if _norm(cell(r, cols[h])) != _norm(expect):
+                row_probs.warn("locked-cell-changed", f"“{h}”是锁定内容, 被改为“{_shown(cell(r, cols[h]))}”; 已按原计划"
+                               f"内容“{_shown(expect)}”处理", cell=a1(r, cols[h]), row=r + 1, **where)
+        # status
+        raw_status = _norm(inputs["status"])
+        status = STATUS_SYNONYMS.get(raw_status, raw_status)
+        c_status = a1(r, cols["进展状态"])
+        if not raw_status:
+            row_probs.add("status-missing", "进展状态未填写", cell=c_status, row=r + 1, **where)
+        elif status not in STATUSES:
+            row_probs.add("status-invalid", f"进展状态“{_shown(inputs['status'])}”不在可选范围内", cell=c_status,
+                          row=r + 1, **where)
+        elif status != raw_status:
+            row_probs.warn("status-normalised", f"进展状态“{_shown(inputs['status'])}”按“{status}”处理",
+                           cell=c_status, row=r + 1, **where)
+        # progress
+        c_prog = a1(r, cols["完成进度(%)"])
+        progress, code, note = parse_progress(inputs["progress"])
+        if progress is None:
+            row_probs.add(code, note, cell=c_prog, row=r + 1, **where)
+        elif code:
+            row_probs.warn(code, note, cell=c_prog, row=r + 1, **where)
+        if progress is not None and status in STATUSES:
+            if status == "已完成" and progress < 100:
+                row_probs.add("inconsistent-done", f"进展状态为“已完成”, 但完成进度只有 {progress}%", severity=severity,
+                              cell=c_prog, row=r + 1, **where)
+            if status == "未启动" and progress == 100:
+                row_probs.add("inconsistent-not-started", "完成进度为 100%, 但进展状态为“未启动”", severity=severity,
+                              cell=c_status, row=r + 1, **where)
+        values = {"role": role, "status": status, "progress": progress, "done": _text(inputs["done"]),
+                  "problems": _text(inputs["problems"]), "next": _text(inputs["next"])}
+        if iid in seen:
+            if out.rows.get(iid) == values:
+                probs.warn("item-duplicate-same", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容相同, "
+                           "按一行录入", cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            else:
+                probs.add("item-duplicate", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容不同",
+                          cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            continue
+        seen[iid] = r
+        # say which item a row problem is about: the department may have re-sorted the rows
+        probs.extend([replace(p, message=f"任务 {iid} (序号 {it.number}): {p.message}") for p in row_probs])
+        out.rows[iid] = values
+    for it, _role in mine:
+        if it.id not in seen:
+            probs.add("item-missing", f"缺少任务 {it.id} (序号 {it.number}: {_shown(it.content)}) 的一行", file=file,
+                      sheet=tname)
+
+    # 指标填报 ---------------------------------------------------------------------------------------
+    if ident.targets:
+        _check_targets(sheets, ident, plan, file, probs, out)
+    return out
+
+
+def _check_merged(sheet: Sheet, hrow: int, file: str, probs: Problems) -> None:
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 <= hrow:
+            continue  # the title row
+        probs.warn("merged-cells", f"单元格 {a1(r0, c0)}:{a1(r1, c1)} 被合并, 已按每个单元格填写了相同内容处理",
+                   file=file, sheet=sheet.name, cell=a1(r0, c0), row=r0 + 1)
+
+
+def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, out: Checked) -> None:
+    tsh, hrow, cols, renamed = _find_table(sheets, TARGET_SHEET, TARGET_HEADERS, 4)
+    if tsh is None or any(h not in cols for h in ("任务编号", "指标", "完成值")):
+        probs.add("sheet-missing", f"找不到“{TARGET_SHEET}”工作表 (表头含 任务编号、指标、完成值)", file=file)
+        return
+    if renamed:
+        probs.warn("sheet-renamed", f"工作表“{TARGET_SHEET}”被改名为“{tsh.name}”, 已按表头找到", file=file,
+                   sheet=tsh.name)
+    _check_merged(tsh, hrow, file, probs)
+    wanted = {}  # item id -> [idx not yet found]
+    for iid, idx in ident.targets:
+        wanted.setdefault(iid, []).append(idx)
+    where = {"file": file, "sheet": tsh.name}
+    for r in range(hrow + 1, len(tsh.grid)):
+        iid = _norm(tsh.get(r, cols["任务编号"]))
+        if not iid:
+            continue
+        it = plan.item(iid)
+        if iid not in wanted or it is None:
+            probs.add("target-unknown", f"任务编号“{_shown(tsh.get(r, cols['任务编号']))}”在本表中没有指标",
+                      cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            continue
+        metric = _norm(tsh.get(r, cols["指标"]))
+        left = wanted[iid]
+        if not left:
+            probs.add("target-duplicate", f"任务 {iid} 的指标行多出一行", cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            continue
+        idx = next((i for i in left if i < len(it.targets) and _norm(it.targets[i].metric) == metric), None)
+        if idx is None:
+            idx = left[0]
+            probs.warn("locked-cell-changed", f"“指标”是锁定内容, 被改为“{_shown(tsh.get(r, cols['指标']))}”; 已按原计划"
+                       f"指标“{_shown(it.targets[idx].metric)}”处理", cell=a1(r, cols["指标"]), row=r + 1, **where)
+        left.remove(idx)
+        t = it.targets[idx]
+        if "目标值" in cols and _norm(tsh.get(r, cols["目标值"])) != _norm(t.describe()):
+            probs.warn("locked-cell-changed", f"“目标值”是锁定内容, 被改为“{_shown(tsh.get(r, cols['目标值']))}”; 已按"
+                       f"原计划“{t.describe()}”处理", cell=a1(r, cols["目标值"]), row=r + 1, **where)
+        actual, err = parse_actual(tsh.get(r, cols["完成值"]), t.unit)
+        if err:
+            probs.add("target-not-number", err, cell=a1(r, cols["完成值"]), row=r + 1, **where)
+        note = _text(tsh.get(r, cols["说明"])) if "说明" in cols else ""
+        out.targets[(iid, idx)] = {"actual": actual, "note": note}
+    for iid, left in wanted.items():
+        for idx in left:
+            it = plan.item(iid)
+            metric = it.targets[idx].metric if it and idx < len(it.targets) else ""
+            probs.add("target-missing", f"缺少任务 {iid} 的指标“{_shown(metric)}”一行", **where)
+
+
+# -- collecting ----------------------------------------------------------------------------------------
+def expected_periods(received: date, explicit: str | None = None) -> set[str]:
+    """The periods a return received on that date may be for (see module docstring)."""
+    from tracker.periods import Period, parse_period
+
+    if explicit:
+        return {str(parse_period(explicit))}
+    q = (received.month - 1) // 3 + 1
+    cur = Period(received.year, q)
+    prev = Period(received.year, q - 1) if q > 1 else Period(received.year - 1, 4)
+    return {str(cur), str(prev)}
+
+
+def find_files(paths: list[Path]) -> list[Path]:
+    """Files to collect: given files as they are, folders searched for spreadsheets (sorted)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+                              and not f.name.startswith(("~$", ".~lock", "."))))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise UsageError(f"找不到文件或目录: {p}")
+    seen, uniq = set(), []
+    for f in out:
+        k = f.resolve()
+        if k not in seen:
+            seen.add(k)
+            uniq.append(f)
+    return uniq
+
+
+def archive_file(ws, sha: str, ext: str, data: bytes) -> Path:
+    """Copy into archive/<sha256><ext>; atomic and idempotent (two writers write the same bytes)."""
+    dest = ws.archive / f"{sha}{ext}"
+    if dest.exists() and dest.stat().st_size == len(data):
+        return dest
+    tmp = dest.with_name(f".{sha}.{os.getpid()}.{_secrets.token_hex(4)}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, dest)
+    return dest
+
+
+class Collector:
+    def __init__(self, ws, received: date | None = None, period: str | None = None, dry_run: bool = False):
+        from tracker.assignments import assign
+        from tracker.units import Registry
+
+        self.ws = ws
+        self.store = ws.store()
+        self.config = ws.config()
+        self.registry = Registry.from_config(self.config)
+        self.secret = ws.secret()
+        self.received = received or date.today()
+        self.periods = expected_periods(self.received, period)
+        self.dry_run = dry_run
+        self._plans: dict[int, tuple | None] = {}
+        self._assign = assign
+
+    def plan_for(self, year: int):
+        if year not in self._plans:
+            plan = self.store.load_plan(year=year)
+            self._plans[year] = None if plan is None else (plan, self._assign(plan, self.registry))
+        return self._plans[year]
+
+    def close(self) -> None:
+        self.store.close()
+
+    def collect_file(self, path: Path) -> FileOutcome:
+        from sqlalchemy import select
+
+        from tracker.store import received
+
+        fo = FileOutcome(file=str(path), name=path.name, received_at=self.received.isoformat())
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            fo.problems = [Problem("unreadable", f"无法打开该文件: {e.strerror or e}", file=path.name)]
+            return fo
+        fo.sha256 = sha = hashlib.sha256(data).hexdigest()
+        ext = path.suffix.lower() if path.suffix.lower() in EXTENSIONS else (path.suffix.lower() or ".bin")
+        if self.dry_run:
+            with self.store.read() as conn:
+                rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
+            if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
+                return self._stale(self._stored_outcome(fo, duplicate=True))
+            return self._check_only(fo, data)
+        archived = archive_file(self.ws, sha, ext, data)
+        rec = self._receive(sha, path.name, len(data), fo.received_at, str(archived.relative_to(self.ws.root)))
+        if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
+            return self._stale(self._finish(fo, duplicate=True))
+        checked = check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
+                                 registry=self.registry, config=self.config, periods=self.periods)
+        if rec is not None and rec["outcome"] == "rejected" and checked.problems.errors:
+            # rejected before and still rejected: nothing changes (the receipt stands)
+            self._finish(fo, duplicate=True)
+            fo.problems = list(checked.problems)
+            return fo
+        # new, pending after a crash, or rejected before but acceptable now (e.g. --period given)
+        dup = self._store(sha, checked)
+        return self._finish(fo, duplicate=dup)
+
+    def _receive(self, sha: str, name: str, size: int, received_at: str, archived_as: str):
+        """Record the file in ``received`` (once); returns the earlier record, if there was one."""
+        from sqlalchemy import select
+        from sqlalchemy.exc import IntegrityError
+
+        from tracker.store import received
+
+        for _attempt in range(3):
+            try:
+                with self.store.begin() as conn:
+                    rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
+                    if rec is None:
+                        conn.execute(received.insert().values(
+                            sha256=sha, file_name=name, size=size, received_at=received_at,
+                            archived_as=archived_as, outcome="pending", problems="[]"))
+                    return rec
+            except IntegrityError:  # another run inserted it first (PostgreSQL): read it again
+                continue
+        raise RuntimeError(f"could not record {name} in received")
+
+    def _stale(self, fo: FileOutcome) -> FileOutcome:
+        """A file received before, sent again in a later quarter: say so (the store is unchanged)."""
+        from tracker.periods import parse_period
+
+        if fo.period and fo.period not in self.periods:
+            main = sorted(self.periods)[0]
+            fo.problems = [Problem("period-mismatch", f"这是 {fo.period} ({parse_period(fo.period).label}) 的报表, 已于"
+                                   f"{_cn_date(fo.received_at)}收到, 本次收集的是 {main} ({parse_period(main).label}) "
+                                   "的报表。可能误发了上一季度的文件", file=fo.name, severity=WARNING), *fo.problems]
+        return fo
+
+    def _check_only(self, fo: FileOutcome, data: bytes) -> FileOutcome:
+        checked = check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
+                                 registry=self.registry, config=self.config, periods=self.periods)
+        fo.problems = list(checked.problems)
+        fo.unit, fo.period, fo.items = checked.unit, checked.period, len(checked.rows)
+        fo.outcome = "rejected" if checked.problems.errors else "accepted"
+        return fo
+
+    def _store(self, sha: str, checked: Checked) -> bool:
+        """One transaction. Returns True when another run had already done the file."""
+        from sqlalchemy import select
+
+        from tracker.store import now_iso, received, return_rows, return_targets, returns
+
+        problems_json = json.dumps([p.to_dict() for p in checked.problems], ensure_ascii=False)
+        with self.store.begin() as conn:
+            rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().one()
+            if rec["outcome"] not in ("pending", "rejected"):
+                return True
+            upd = received.update().where(received.c.sha256 == sha)
+            base = {"problems": problems_json, "unit": checked.unit, "period": checked.period,
+                    "processed_at": now_iso()}
+            if checked.problems.errors:
+                conn.execute(upd.values(outcome="rejected", **base))
+                return False
+            received_at = rec["received_at"]
+            current = conn.execute(select(returns).where(
+                returns.c.unit == checked.unit, returns.c.period == checked.period,
+                returns.c.superseded_by.is_(None))).mappings().first()
+            if current is not None and _stored_values(conn, current["id"]) == (checked.rows, checked.targets):
+                conn.execute(upd.values(outcome="duplicate", **base))
+                return False
+            rid = conn.execute(returns.insert().values(
+                sha256=sha, plan_id=checked.plan.db_id, unit=checked.unit, period=checked.period,
+                received_at=received_at, accepted_at=now_iso())).inserted_primary_key[0]
+            conn.execute(return_rows.insert(), [
+                {"return_id": rid, "item_id": iid, **v} for iid, v in checked.rows.items()])
+            if checked.targets:
+                conn.execute(return_targets.insert(), [
+                    {"return_id": rid, "item_id": iid, "idx": idx, "actual": v["actual"], "note": v["note"]}
+                    for (iid, idx), v in checked.targets.items()])
+            if current is not None:
+                if received_at >= current["received_at"]:
+                    conn.execute(returns.update().where(returns.c.id == current["id"]).values(superseded_by=rid))
+                else:
+                    conn.execute(returns.update().where(returns.c.id == rid).values(superseded_by=current["id"]))
+            conn.execute(upd.values(outcome="accepted", **base))
+        return False
+
+    def _finish(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:
+        self._stored_outcome(fo, duplicate)
+        path = self.ws.outbox / "receipts" / receipt_name(fo)
+        fo.receipt = str(path)
+        if not (duplicate and path.exists()):  # a receipt is rewritten only when the outcome changed
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = receipt_text(fo, self.config)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+            os.replace(tmp, path)
+        return fo
+
+    def _stored_outcome(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:
+        """Fill fo from what the store holds about its file (so receipts are the same on rerun)."""
+        from sqlalchemy import func, select
+
+        from tracker.store import received, return_rows, returns
+
+        with self.store.read() as conn:
+            rec = conn.execute(select(received).where(received.c.sha256 == fo.sha256)).mappings().one()
+            fo.duplicate = duplicate
+            fo.outcome = rec["outcome"]
+            fo.name = rec["file_name"]
+            fo.received_at = rec["received_at"]
+            fo.unit, fo.period = rec["unit"], rec["period"]
+            fo.problems = [Problem(**p) for p in json.loads(rec["problems"])]
+            ret = conn.execute(select(returns).where(returns.c.sha256 == fo.sha256)).mappings().first()
+            if ret is not None:
+                fo.items = conn.execute(select(func.count()).select_from(return_rows)
+                                        .where(return_rows.c.return_id == ret["id"])).scalar()
+                fo.current = ret["superseded_by"] is None
+                old = conn.execute(select(returns.c.received_at, received.c.file_name)
+                                   .join(received, received.c.sha256 == returns.c.sha256)
+                                   .where(returns.c.superseded_by == ret["id"])
+                                   .order_by(returns.c.id.desc())).first()
+                fo.superseded = old is not None
+                fo.replaced = {"file": old.file_name, "received_at": old.received_at} if old else None
+            elif fo.outcome == "duplicate":
+                same = conn.execute(select(returns.c.received_at, received.c.file_name, returns.c.id)
+                                    .join(received, received.c.sha256 == returns.c.sha256)
+                                    .where(returns.c.unit == fo.unit, returns.c.period == fo.period)
+                                    .order_by(returns.c.received_at.desc(), returns.c.id.desc())).first()
+                if same is not None:
+                    fo.same_as = {"file": same.file_name, "received_at": same.received_at}
+                    fo.items = conn.execute(select(func.count()).select_from(return_rows)
+                                            .where(return_rows.c.return_id == same.id)).scalar()
+        return fo
+
+
+def _stored_values(conn, return_id: int) -> tuple[dict, dict]:
+    from sqlalchemy import select
+
+    from tracker.store import return_rows, return_targets
+
+    rows = {r["item_id"]: {"role": r["role"], "status": r["status"], "progress": r["progress"], "done": r["done"],
+                           "problems": r["problems"], "next": r["next"]}
+            for r in conn.execute(select(return_rows).where(return_rows.c.return_id == return_id)).mappings()}
+    tg = {(t["item_id"], t["idx"]): {"actual": t["actual"], "note": t["note"]}
+          for t in conn.execute(select(return_targets).where(return_targets.c.return_id == return_id)).mappings()}
+    return rows, tg
+
+
+def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,
+            dry_run: bool = False, progress=None) -> CollectResult:
+    """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop."""
+    files = find_files([Path(p) for p in paths] if paths else [ws.inbox])
+    c = Collector(ws, received=received, period=period, dry_run=dry_run)
+    result = CollectResult()
+    try:
+        for f in progress(files) if progress else files:
+            result.files.append(c.collect_file(f))
+    finally:
+        c.close()
+    return result
+
+
+# -- receipts --------------------------------------------------------------------------------------------
+FIX = {
+    "unreadable": "请用 Excel、WPS 或 LibreOffice 打开确认文件完好、未加密, 另存为 .xlsx 后重新报送。",
+    "identity-missing": "请使用办公室下发的填报模板填写 (不要复制到新建的工作簿中), 并保留所有工作表。",
+    "identity-unreadable": "请使用办公室下发的原模板重新填写。",
+    "identity-other-workspace": "请使用本办公室本次下发的填报模板。",
+    "identity-signature-invalid": "请勿修改隐藏工作表中的内容; 请使用办公室下发的原模板重新填写。",
+    "period-mismatch": "请使用本季度的填报模板填写后报送; 如确为补报上季度, 请与办公室联系。",
+    "plan-missing": "请与办公室联系。",
+    "plan-version-mismatch": "工作任务已调整, 请向办公室索取新模板重新填写。",
+    "unit-unknown": "请与办公室联系确认单位名称, 并使用本单位的模板。",
+    "template-outdated": "请向办公室索取本单位的新模板重新填写。",
+    "sheet-missing": "请勿删除工作表; 请使用办公室下发的原模板重新填写。",
+    "sheet-renamed": "无需重报; 今后请勿修改工作表名称。",
+    "header-missing": "请勿修改或删除表头; 请使用办公室下发的原模板重新填写。",
+    "merged-cells": "无需重报; 今后请勿合并单元格, 每项任务分别填写。",
+    "row-without-id": "如需补充说明, 请写在相应任务的“工作完成情况”或“存在问题”栏中, 不要另起一行。",
+    "item-unknown": "请删除该行; 表中只填本单位的任务, 请勿增加任务。",
+    "item-missing": "请补回该任务的一行 (可从原模板复制), 每项任务都须填报。",
+    "item-duplicate": "请删除重复的一行, 只保留正确的一行。",
+    "item-duplicate-same": "无需重报; 今后请勿复制行。",
+    "item-number-mismatch": "请恢复该行的原序号; 请勿修改灰色单元格。",
+    "locked-cell-changed": "无需重报; 灰色单元格由办公室填写, 请勿修改。",
+    "status-missing": "请在下拉列表中选择: " + " / ".join(STATUSES) + "。",
+    "status-invalid": "请在下拉列表中选择: " + " / ".join(STATUSES) + "。",
+    "status-normalised": "无需重报; 今后请从下拉列表中选择。",
+    "progress-missing": "请填写本年度累计完成进度, 0 到 100 的整数, 如 60。",
+    "progress-not-number": "请用阿拉伯数字填写 0 到 100 的整数, 如 80 (不要写汉字)。",
+    "progress-out-of-range": "完成进度为全年累计百分比, 请填写 0 到 100 之间的整数。",
+    "progress-fraction": "无需重报; 今后请直接填写整数, 如 80。",
+    "progress-rounded": "无需重报; 今后请填写整数。",
+    "inconsistent-done": "如任务已完成, 请将完成进度改为 100; 否则请将进展状态改为“推进中”。",
+    "inconsistent-not-started": "请核对: 已完成的任务请选“已完成”, 未启动的任务完成进度应为 0。",
+    "target-not-number": "请填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”。",
+    "target-unknown": "请删除该行; 请勿增加指标行。",
+    "target-duplicate": "请删除多余的一行。",
+    "target-missing": "请补回该指标的一行 (可从原模板复制)。",
+}
+
+
+def receipt_name(fo: FileOutcome) -> str:
+    stem = Path(fo.name).stem
+    from tracker.templates import safe_filename
+
+    return f"{safe_filename(stem)}-{fo.sha256[:8] or 'unread'}-回执.txt"
+
+
+def _cn_date(iso: str) -> str:
+    try:
+        d = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def receipt_text(fo: FileOutcome, config: dict) -> str:
+    """The 回执: Chinese plain text the office can forward to the department as it is."""
+    from tracker.periods import parse_period
+
+    office = config.get("office", {})
+    rule = "═" * 40
+    lines = [rule, "报 表 回 执".center(36), rule, ""]
+    lines.append(f"文件名称:{fo.name}")
+    lines.append(f"收到日期:{_cn_date(fo.received_at)}")
+    if fo.unit:
+        lines.append(f"填报单位:{fo.unit}")
+    if fo.period:
+        try:
+            lines.append(f"报送季度:{parse_period(fo.period).label} ({fo.period})")
+        except UsageError:
+            lines.append(f"报送季度:{fo.period}")
+    if fo.sha256:
+        lines.append(f"文件编号:{fo.sha256[:16]}")
+    lines.append("")
+    errors = [p for p in fo.problems if p.is_error]
+    warnings = [p for p in fo.problems if not p.is_error]
+    if fo.outcome == "accepted":
+        lines.append(f"处理结果:【已接收】共 {fo.items} 项任务的进展已录入。")
+        if fo.replaced:
+            lines.append(f"          本次报送替代了 {_cn_date(fo.replaced['received_at'])} 收到的"
+                         f"“{fo.replaced['file']}”。")
+        if not fo.current:
+            lines.append("          办公室已有本单位本季度更晚收到的报表, 本份仅存档备查。")
+    elif fo.outcome == "duplicate":
+        same = f"{_cn_date(fo.same_as['received_at'])}收到的“{fo.same_as['file']}”" if fo.same_as else "此前收到的报表"
+        lines.append(f"处理结果:【已接收】内容与{same}相同, 无需再次报送。")
+    else:
+        lines.append(f"处理结果:【退回】发现 {len(errors)} 处错误, 本文件未录入。")
+        lines.append("          请按下列说明修改后, 将文件重新报送。")
+    if fo.problems:
+        lines += ["", f"问题清单 (错误 {len(errors)} 处, 提示 {len(warnings)} 处):", ""]
+        for n, p in enumerate(errors + warnings, start=1):
+            label = "错误" if p.is_error else "提示"
+            where = []
+            if p.sheet and p.sheet != IDENTITY_SHEET:
+                where.append(f"工作表“{p.sheet}”")
+            elif p.sheet == IDENTITY_SHEET:
+                where.append("模板标识 (隐藏工作表)")
+            if p.cell and p.sheet != IDENTITY_SHEET:
+                where.append(f"{p.cell} 单元格")
+            lines.append(f"{n:>3}. 【{label}】{' '.join(where) or '整个文件'}")
+            lines.append(f"     问题:{p.message}。")
+            fix = FIX.get(p.code)
+            if fix:
+                lines.append(f"     处理:{fix}")
+            lines.append("")
+        if warnings:
+            lines.append("说明:“错误”须修改后重新报送;“提示”无需重新报送, 办公室已按说明处理。")
+    else:
+        lines += ["", "未发现问题。谢谢配合!"]
+    lines += ["", "─" * 40]
+    contact = "  ".join(x for x in (office.get("contact", ""), office.get("phone", ""), office.get("email", "")) if x)
+    lines.append(f"{office.get('name') or '领导小组办公室'}" + (f"  联系方式:{contact}" if contact else ""))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- reading back ---------------------------------------------------------------------------------------
+def return_rows_for(ws, period: str, unit: str | None = None) -> list[dict]:
+    """The accepted values of PERIOD, one dict per unit and item (``tracker returns --json``)."""
+    from tracker.periods import parse_period
+    from tracker.store import current_return_rows
+    from tracker.units import Registry
+
+    p = parse_period(period)
+    store = ws.store()
+    if unit:
+        unit = Registry.from_config(ws.config()).canonical(unit)
+    plans: dict[int, object] = {}
+    out = []
+    try:
+        with store.read() as conn:
+            rows = current_return_rows(conn, period=str(p), unit=unit)
+            for r in rows:
+                if r["plan_id"] not in plans:
+                    plans[r["plan_id"]] = store.load_plan(plan_id=r["plan_id"], conn=conn)
+    finally:
+        store.close()
+    for r in rows:
+        plan = plans[r["plan_id"]]
+        it = plan.item(r["item_id"]) if plan else None
+        targets = []
+        for t in r["targets"]:
+            metric = it.targets[t["idx"]].metric if it and t["idx"] < len(it.targets) else ""
+            targets.append({"metric": metric, "actual": t["actual"], "note": t["note"]})
+        out.append({"item": r["item_id"], "number": it.number if it else None, "unit": r["unit"],
+                    "role": ROLE_LABEL.get(r["role"], r["role"]), "status": r["status"],
+                    "progress": r["progress"], "done": r["done"], "problems": r["problems"], "next": r["next"],
+                    "targets": targets, "received_at": r["received_at"]})
+    position = {}
+    for plan in plans.values():
+        for i, it in enumerate(plan.items if plan else []):
+            position.setdefault(it.id, i)
+    out.sort(key=lambda d: (d["unit"], position.get(d["item"], 0)))
+    return out
+
+
+__all__ = ["collect", "check_workbook", "parse_progress", "parse_actual", "return_rows_for", "LEAD"]

@@ -1,0 +1,349 @@
+"""Quarterly templates: one workbook per responsible unit, listing only its items.
+
+``make_templates(ws, "2007Q1")`` writes ``outbox/2007Q1/2007Q1-<unit>.xlsx`` for every concrete unit
+of the current plan of that year (collectives expanded by the registry, see
+:mod:`tracker.assignments`; a collective that cannot be expanded gets no workbook and is listed).
+
+Each workbook (written with xlsxwriter, in memory, then one atomic write):
+
+- **填报说明** — unit, period, due date, how to fill in, the office's contact (tracker.toml [office]).
+- **任务填报** — row 1 a title, row 2 the header :data:`HEADERS` (exact labels, this order), then one
+  row per item. Input cells (进展状态 with a list, 完成进度(%) a whole number 0–100, and the three
+  text columns) are unlocked and tinted; every other cell is locked and the sheet is protected
+  **without a password** (the protection prevents slips, not determined edits: a changed locked
+  cell is reported when the return is collected). Header frozen, text wrapped, widths set, A4
+  landscape, fitted to the page width, header row repeated on every printed page.
+- **指标填报** — only where the unit leads items with targets: 任务编号, 指标, 目标值, 完成值, 说明;
+  完成值 (the actual) and 说明 (a note) are the inputs.
+- **_tracker** — the signed identity (very hidden), see :mod:`tracker.identity`.
+
+Prefill: the unit's latest accepted return of an *earlier* quarter of the same year (progress is
+cumulative), item by item; nothing for the first quarter.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.identity import SHEET as IDENTITY_SHEET
+from tracker.identity import Identity, workspace_id
+from tracker.model import LEAD, ROLE_LABEL, Item, Plan
+from tracker.problems import UsageError
+
+GUIDE_SHEET = "填报说明"
+TASK_SHEET = "任务填报"
+TARGET_SHEET = "指标填报"
+
+HEADERS = ["任务编号", "类号", "项目分类", "序号", "工作内容", "本单位角色", "进展状态", "完成进度(%)",
+           "工作完成情况", "存在问题", "下步计划"]
+TARGET_HEADERS = ["任务编号", "指标", "目标值", "完成值", "说明"]
+STATUSES = ["未启动", "推进中", "已完成", "无法按期完成"]
+
+# 0-based layout of both data sheets: title row, header row, first data row
+TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2
+COL = {h: i for i, h in enumerate(HEADERS)}
+TCOL = {h: i for i, h in enumerate(TARGET_HEADERS)}
+INPUT_COLUMNS = ["进展状态", "完成进度(%)", "工作完成情况", "存在问题", "下步计划"]
+TARGET_INPUT_COLUMNS = ["完成值", "说明"]
+
+WIDTHS = [10, 5, 16, 5, 46, 7, 12, 9, 30, 22, 26]
+TARGET_WIDTHS = [10, 36, 14, 14, 36]
+FONT = "宋体"
+
+
+@dataclass
+class TemplateResult:
+    period: str
+    out_dir: Path
+    files: list[dict] = field(default_factory=list)  # {unit, file, items, targets, prefilled}
+    skipped: list[str] = field(default_factory=list)  # collectives nobody can report for
+
+    def to_dict(self) -> dict:
+        return {"period": self.period, "dir": str(self.out_dir), "workbooks": len(self.files),
+                "files": self.files, "skipped": self.skipped}
+
+
+_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_filename(name: str) -> str:
+    """A unit name usable as (part of) a Windows file name: forbidden characters become "_"."""
+    s = _BAD_CHARS.sub("_", unicodedata.normalize("NFC", name)).strip().rstrip(". ")
+    if not s:
+        s = "_"
+    if s.split(".")[0].upper() in _RESERVED:
+        s = "_" + s
+    return s[:120]
+
+
+def template_name(period: str, unit: str) -> str:
+    return f"{period}-{safe_filename(unit)}.xlsx"
+
+
+def _width(s: str) -> int:
+    """Display width in Excel column units: CJK and full-width characters count double."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _row_height(values: list[tuple[str, int]]) -> float:
+    """Row height (points) that shows every wrapped text: (text, column width) pairs."""
+    lines = 1
+    for text, width in values:
+        usable = max(width - 1, 1)
+        n = sum(max(1, math.ceil(_width(part) / usable)) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return 15.0 * lines + 3
+
+
+def previous_returns(store, period, units: list[str] | None = None) -> dict[str, dict[str, dict]]:
+    """unit -> item id -> the latest accepted row of an earlier quarter of the same year."""
+    from tracker.store import current_return_rows
+
+    out: dict[str, dict[str, dict]] = {}
+    with store.read() as conn:
+        rows = current_return_rows(conn, year=period.year)
+    for r in sorted(rows, key=lambda r: r["period"]):
+        if r["period"] >= str(period) or (units is not None and r["unit"] not in units):
+            continue
+        out.setdefault(r["unit"], {})[r["item_id"]] = r  # later quarters overwrite earlier
+    return out
+
+
+def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | None = None,
+                   progress=None) -> TemplateResult:
+    """Write the templates of PERIOD; ``progress(iterable)`` may wrap the loop (a progress bar)."""
+    from tracker.assignments import assign
+    from tracker.periods import parse_period
+    from tracker.units import Registry
+
+    period = parse_period(str(period))
+    store = ws.store()
+    plan = store.load_plan(year=period.year)
+    if plan is None:
+        raise UsageError(f"工作区里没有 {period.year} 年的计划; 请先运行 tracker plan import")
+    config = ws.config()
+    registry = Registry.from_config(config)
+    a = assign(plan, registry)
+    chosen = a.units
+    if units:
+        chosen = []
+        for name in units:
+            canon = registry.canonical(name)
+            if canon not in a.by_unit:
+                known = "、".join(a.units[:12]) + (" …" if len(a.units) > 12 else "")
+                raise UsageError(f"单位“{name}”在 {period.year} 年计划中没有任务。有任务的单位: {known}")
+            if canon not in chosen:
+                chosen.append(canon)
+    out_dir = Path(out_dir) if out_dir else ws.outbox / str(period)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    previous = previous_returns(store, period, chosen)
+    secret = ws.secret()
+    wsid = workspace_id(secret)
+    result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
+    loop = progress(chosen) if progress else chosen
+    for unit in loop:
+        rows = a.items_of(unit)
+        target_rows = [(it, i) for it, role in rows if role == LEAD for i in range(len(it.targets))]
+        ident = Identity(workspace=wsid, year=plan.year, plan_version=plan.version, unit=unit,
+                         period=str(period), items=[it.id for it, _ in rows],
+                         targets=[(it.id, i) for it, i in target_rows]).sign(secret)
+        data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
+        path = out_dir / template_name(str(period), unit)
+        _write_atomic(path, data)
+        result.files.append({"unit": unit, "file": str(path), "items": len(rows),
+                             "targets": len(target_rows), "prefilled": bool(previous.get(unit))})
+    store.close()
+    return result
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, ident: Identity,
+                   previous: dict[str, dict], config: dict) -> bytes:
+    """The template of one unit as .xlsx bytes."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": f"{unit} {period.label} 工作任务进展填报表", "author": "tracker",
+                       "company": config.get("office", {}).get("name", "")})
+    base = {"font_name": FONT, "font_size": 10, "valign": "top", "text_wrap": True, "border": 1}
+    f_title = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True, "align": "center",
+                             "valign": "vcenter"})
+    f_head = wb.add_format({**base, "bold": True, "align": "center", "valign": "vcenter",
+                            "bg_color": "#D9E1F2"})
+    f_locked = wb.add_format({**base, "bg_color": "#F2F2F2"})
+    f_locked_c = wb.add_format({**base, "bg_color": "#F2F2F2", "align": "center"})
+    f_input = wb.add_format({**base, "locked": False, "bg_color": "#FFF9DB"})
+    f_input_c = wb.add_format({**base, "locked": False, "bg_color": "#FFF9DB", "align": "center"})
+    f_input_n = wb.add_format({**base, "locked": False, "bg_color": "#FFF9DB", "align": "center",
+                               "num_format": "0"})
+    protect_opts = {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True}
+
+    has_targets = any(role == LEAD and it.targets for it, role in rows)
+    _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts)
+
+    # -- 任务填报 ------------------------------------------------------------------------------------
+    sh = wb.add_worksheet(TASK_SHEET)
+    last_col = len(HEADERS) - 1
+    sh.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{unit} {period.label}工作任务进展填报表", f_title)
+    sh.set_row(TITLE_ROW, 28)
+    for c, (h, w) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
+        sh.set_column(c, c, w)
+        sh.write_string(HEADER_ROW, c, h, f_head)
+    sh.set_row(HEADER_ROW, 30)
+    n = len(rows)
+    for k, (it, role) in enumerate(rows):
+        r = FIRST_ROW + k
+        prev = previous.get(it.id, {})
+        sh.write_string(r, COL["任务编号"], it.id, f_locked_c)
+        sh.write_string(r, COL["类号"], it.category_no, f_locked_c)
+        sh.write_string(r, COL["项目分类"], it.category, f_locked)
+        sh.write_number(r, COL["序号"], it.number, f_locked_c)
+        sh.write_string(r, COL["工作内容"], it.content, f_locked)
+        sh.write_string(r, COL["本单位角色"], ROLE_LABEL[role], f_locked_c)
+        _write_text(sh, r, COL["进展状态"], prev.get("status"), f_input_c)
+        if prev.get("progress") is not None:
+            sh.write_number(r, COL["完成进度(%)"], int(prev["progress"]), f_input_n)
+        else:
+            sh.write_blank(r, COL["完成进度(%)"], None, f_input_n)
+        for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next")):
+            _write_text(sh, r, COL[h], prev.get(key), f_input)
+        texts = [(it.category, WIDTHS[2]), (it.content, WIDTHS[4])]
+        texts += [(prev.get(key) or "", WIDTHS[COL[h]])
+                  for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next"))]
+        sh.set_row(r, max(_row_height(texts), 45))
+    if n:
+        last = FIRST_ROW + n - 1
+        sh.data_validation(FIRST_ROW, COL["进展状态"], last, COL["进展状态"], {
+            "validate": "list", "source": STATUSES, "ignore_blank": True,
+            "input_title": "进展状态", "input_message": "请从下拉列表中选择",
+            "error_title": "进展状态", "error_message": "请选择: " + " / ".join(STATUSES)})
+        sh.data_validation(FIRST_ROW, COL["完成进度(%)"], last, COL["完成进度(%)"], {
+            "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100,
+            "ignore_blank": True, "input_title": "完成进度(%)",
+            "input_message": "本年度累计完成进度, 填 0 到 100 的整数, 如 60",
+            "error_title": "完成进度(%)", "error_message": "请填写 0 到 100 之间的整数 (不要加 % 号)"})
+    sh.freeze_panes(FIRST_ROW, 0)
+    _print_setup(sh, FIRST_ROW + n - 1, last_col, f"{unit} {period.label}")
+    sh.protect("", protect_opts)
+
+    # -- 指标填报 ------------------------------------------------------------------------------------
+    if has_targets:
+        tsh = wb.add_worksheet(TARGET_SHEET)
+        tlast = len(TARGET_HEADERS) - 1
+        tsh.merge_range(TITLE_ROW, 0, TITLE_ROW, tlast, f"{unit} {period.label}量化指标完成情况", f_title)
+        tsh.set_row(TITLE_ROW, 28)
+        for c, (h, w) in enumerate(zip(TARGET_HEADERS, TARGET_WIDTHS, strict=True)):
+            tsh.set_column(c, c, w)
+            tsh.write_string(HEADER_ROW, c, h, f_head)
+        tsh.set_row(HEADER_ROW, 30)
+        r = FIRST_ROW
+        for it, _role in [(it, role) for it, role in rows if role == LEAD]:
+            prev_targets = {t["idx"]: t for t in previous.get(it.id, {}).get("targets", [])}
+            for i, t in enumerate(it.targets):
+                pt = prev_targets.get(i, {})
+                tsh.write_string(r, TCOL["任务编号"], it.id, f_locked_c)
+                tsh.write_string(r, TCOL["指标"], t.metric, f_locked)
+                tsh.write_string(r, TCOL["目标值"], t.describe(), f_locked_c)
+                if pt.get("actual") is not None:
+                    tsh.write_number(r, TCOL["完成值"], pt["actual"], f_input_c)
+                else:
+                    tsh.write_blank(r, TCOL["完成值"], None, f_input_c)
+                _write_text(tsh, r, TCOL["说明"], pt.get("note"), f_input)
+                tsh.set_row(r, max(_row_height([(t.metric, TARGET_WIDTHS[1]),
+                                                (pt.get("note") or "", TARGET_WIDTHS[4])]), 30))
+                r += 1
+        tsh.data_validation(FIRST_ROW, TCOL["完成值"], max(r - 1, FIRST_ROW), TCOL["完成值"], {
+            "validate": "any", "input_title": "完成值",
+            "input_message": "填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”"})
+        tsh.freeze_panes(FIRST_ROW, 0)
+        _print_setup(tsh, r - 1, tlast, f"{unit} {period.label} 量化指标")
+        tsh.protect("", protect_opts)
+
+    # -- identity -----------------------------------------------------------------------------------
+    idsh = wb.add_worksheet(IDENTITY_SHEET)
+    for r, (k, v) in enumerate(ident.cells()):
+        idsh.write_string(r, 0, k)
+        idsh.write_string(r, 1, v)
+    idsh.protect("", {})
+    idsh.very_hidden()
+    wb.close()
+    return buf.getvalue()
+
+
+def _write_text(sh, r: int, c: int, text, fmt) -> None:
+    if text:
+        sh.write_string(r, c, str(text), fmt)
+    else:
+        sh.write_blank(r, c, None, fmt)
+
+
+def _print_setup(sh, last_row: int, last_col: int, header: str) -> None:
+    sh.set_paper(9)  # A4
+    sh.set_landscape()
+    sh.repeat_rows(HEADER_ROW)
+    sh.fit_to_pages(1, 0)
+    sh.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sh.set_header(f"&C{header}")
+    sh.set_footer("&C第 &P 页, 共 &N 页")
+    sh.print_area(0, 0, max(last_row, HEADER_ROW), last_col)
+
+
+def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts) -> None:
+    office = config.get("office", {})
+    sh = wb.add_worksheet(GUIDE_SHEET)
+    f_title = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
+    f_key = wb.add_format({"font_name": FONT, "font_size": 11, "bold": True, "valign": "top"})
+    f_val = wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
+    sh.set_column(0, 0, 14)
+    sh.set_column(1, 1, 90)
+    sh.write_string(0, 0, f"{period.label}工作任务进展填报说明", f_title)
+    n_lead = sum(1 for _, r in rows if r == LEAD)
+    contact = "  ".join(x for x in (office.get("contact", ""), office.get("phone", ""),
+                                    office.get("email", "")) if x) or "(请向领导小组办公室询问)"
+    lines = [
+        ("填报单位", unit),
+        ("填报季度", f"{period.label} ({period})"),
+        ("截止日期", _cn_date(period.due(config))),
+        ("工作计划", f"{plan.year}年 {plan.name}"),
+        ("本单位任务", f"共 {len(rows)} 项, 其中牵头 {n_lead} 项、参与 {len(rows) - n_lead} 项"),
+        ("填写什么", "在“任务填报”工作表中, 逐项填写黄色单元格: 进展状态 (下拉选择: "
+                    + " / ".join(STATUSES) + ")、完成进度(%) (本年度累计完成的百分比, 0 到 100 的整数, "
+                    "如 60, 不要加 % 号)、工作完成情况、存在问题、下步计划。"
+                    + ("牵头的任务如有量化指标, 请在“指标填报”工作表中填写完成值 (数字, 如 12.5) 和说明。"
+                       if has_targets else "")),
+        ("注意事项", "1. 灰色单元格 (任务编号、工作内容等) 由办公室填写, 请勿修改;\n"
+                    "2. 请勿插入、删除或调整行的顺序, 请勿修改工作表名称, 请勿删除任何工作表;\n"
+                    "3. 完成进度为全年累计数: 已完成的任务填 100 并选“已完成”;\n"
+                    "4. 表中已预填本单位上一季度报送的内容, 请在此基础上更新;\n"
+                    "5. 可用 Excel、WPS 或 LibreOffice 填写, 保存后将本文件原样发回 (可另存为 xls)。"),
+        ("报送方式", "填好后将本文件通过电子邮件或 OA 发送至领导小组办公室。办公室收到后会发回回执, "
+                    "如有需要修改之处, 回执中会逐一注明单元格位置。"),
+        ("联系方式", f"{office.get('name', '领导小组办公室')}  {contact}"),
+    ]
+    for r, (k, v) in enumerate(lines, start=2):
+        sh.write_string(r, 0, k, f_key)
+        sh.write_string(r, 1, v, f_val)
+        sh.set_row(r, _row_height([(v, 90)]))
+    sh.set_paper(9)
+    sh.set_landscape()
+    sh.fit_to_pages(1, 0)
+    sh.protect("", opts)
+
+
+def _cn_date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
