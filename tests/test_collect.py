@@ -114,7 +114,9 @@ def test_good_and_bad_files_together(ws, tmp_path):
     assert set(rej) == {"市工商局.xlsx", "说明.xls"}
     [p] = rej["市工商局.xlsx"]["problems"]
     assert (p["sheet"], p["cell"], p["code"]) == ("任务填报", "H3", "progress-out-of-range")
-    assert rej["说明.xls"]["problems"][0]["code"] == "unreadable"
+    # junk named .xls: the safety guard names it before any reader tries (tracker/safety.py)
+    assert rej["说明.xls"]["problems"][0]["code"] == "unknown-format"
+    assert "Excel" in rej["说明.xls"]["problems"][0]["message"] or "格式" in rej["说明.xls"]["problems"][0]["message"]
     # the good ones are stored, the bad ones not
     assert {x["unit"] for x in returns(ws)} == {"市知识产权局", "越秀区政府", "市财政局"}
     # everything received is archived under its SHA-256, byte for byte
@@ -134,7 +136,7 @@ def test_good_and_bad_files_together(ws, tmp_path):
     assert "020-8300 0000" in t  # the office's contact from tracker.toml
     t = texts["市知识产权局"].decode("utf-8-sig")
     assert "【已接收】共 4 项任务" in t and "2007年第一季度" in t
-    assert "无法读取" in texts["说明"].decode("utf-8-sig")
+    assert "不是表格文件" in texts["说明"].decode("utf-8-sig")
 
 
 def test_text_output_and_exit_codes(ws, tmp_path):

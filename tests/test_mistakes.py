@@ -360,4 +360,4 @@ def test_not_a_template(ws, tmp_path):
     code, res = collect(ws, tmp_path / "own.xlsx", tmp_path / "junk.xlsx")
     assert code == 1
     assert sorted(only_error({"rejected": [r]}, r["problems"][0]["code"])["code"] for r in res["rejected"]) == [
-        "identity-missing", "unreadable"]
+        "identity-missing", "unknown-format"]

@@ -368,6 +368,12 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
 
     probs = Problems()
     out = Checked(probs)
+    from tracker.safety import workbook_problems
+
+    found = workbook_problems(data, file)  # bombs, damage, huge sheets: before any reader
+    probs.extend(found)
+    if any(p.is_error for p in found):
+        return out
     try:
         sheets = read_sheets(data)
     except Exception as e:  # calamine raises several types for junk, encrypted or truncated files
@@ -848,8 +854,19 @@ def collect(ws, paths: list[Path] | None = None, *, received: date | None = None
 
 
 # -- receipts --------------------------------------------------------------------------------------------
+_RESAVE = "请用 Excel、WPS 或 LibreOffice 打开确认文件完好、未加密, 另存为 .xlsx 后重新报送。"
 FIX = {
-    "unreadable": "请用 Excel、WPS 或 LibreOffice 打开确认文件完好、未加密, 另存为 .xlsx 后重新报送。",
+    "unreadable": _RESAVE,
+    # found by tracker/safety.py before any reader opens the file
+    "unknown-format": "这不是表格文件 (可能只是改了扩展名)。请把办公室下发的填报模板填好后直接报送。",
+    "corrupt-file": _RESAVE,
+    "empty-file": "文件是空的, 请重新保存后报送。",
+    "file-too-large": "文件过大, 请只保留填报模板中的工作表后另存为 .xlsx 再报送。",
+    "sheet-too-large": "工作表中有大量多余的行或列, 请删除模板以外的内容后另存为 .xlsx 再报送。",
+    "zip-bomb": _RESAVE,
+    "nested-archive": "请不要在表格中嵌入压缩包或其他文件, 删除后重新报送。",
+    "xml-entities": _RESAVE,
+    "formula-no-value": "请把公式改为直接填写数值, 保存后重新报送。",
     "identity-missing": "请使用办公室下发的填报模板填写 (不要复制到新建的工作簿中), 并保留所有工作表。",
     "identity-unreadable": "请使用办公室下发的原模板重新填写。",
     "identity-other-workspace": "请使用本办公室本次下发的填报模板。",
