@@ -554,6 +554,31 @@ def report(ws, year, output, as_of, as_json):
     click.echo(rest)
 
 
+# -- demo ------------------------------------------------------------------------------------------
+@main.command()
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="demo-workspace",
+              show_default=True, help="演示工作区目录 (已有的演示工作区会被替换)")
+@click.option("--seed", type=int, default=2007, show_default=True, help="模拟各单位填报的随机种子")
+def demo(output, seed):
+    """演示: 用广州 2007 样例跑完一整年 (导入、四个季度的模板与回报、通报、年终检查验收报告)。"""
+    from tracker.demo import run_demo
+
+    class _Bar:
+        def __init__(self, files):
+            self.files = list(files)
+
+        def __iter__(self):
+            if len(self.files) <= 5:
+                yield from self.files
+                return
+            with click.progressbar(self.files, label="  收集回报", show_pos=True) as it:
+                yield from it
+
+    run_demo(Path(output), seed=seed, echo=click.echo, progress=_Bar)
+    click.echo(f"完成。打开 {Path(output) / 'reports'} 查看通报与检查验收报告; "
+               f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -1,0 +1,116 @@
+"""`tracker demo`: the whole year on the Guangzhou 2007 sample, in a fresh workspace.
+
+1. a workspace with the Guangzhou unit registry (the 12 districts) and the sample plan imported;
+2. for each quarter: templates; seeded departments fill them (tracker.simulate): most on time,
+   some late, one unit never returns Q4, a few send a wrong workbook that is rejected with a
+   receipt and then corrected; collection in batches by the day the office received them;
+   status, the 催报 list and the quarterly bulletin;
+3. the year-end inspection report.
+
+Everything is written under the output folder, so a person can open each file the office would.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
+
+
+def sample_file(name: str) -> Path:
+    """A bundled sample: the installed package's copy, else the repository's sample_plans/."""
+    for base in (SAMPLES, Path(__file__).resolve().parents[1] / "sample_plans"):
+        if (base / name).exists():
+            return base / name
+    raise FileNotFoundError(name)
+
+
+def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print,
+             progress=None) -> dict:
+    """Run the demo into ``out`` (created; an existing demo there is replaced). Returns a summary."""
+    from tracker.importers import import_plan
+    from tracker.periods import year_periods
+    from tracker.reports.bulletin import write_bulletin
+    from tracker.reports.inspection import gather, summary_text, write_report
+    from tracker.reports.remind import write_remind
+    from tracker.returns import collect
+    from tracker.simulate import fill_workbook, plan_behaviours, received_date
+    from tracker.status import period_status
+    from tracker.templates import make_templates
+    from tracker.units import Registry
+    from tracker.workspace import CONFIG_NAME, init_workspace
+
+    out = Path(out)
+    if out.exists() and (out / CONFIG_NAME).exists():
+        shutil.rmtree(out)
+    ws = init_workspace(out, units_file=sample_file("guangzhou-2007.units.toml"))
+    config = ws.config()
+    registry = Registry.from_config(config)
+    plan, problems = import_plan(sample_file("guangzhou-2007.xlsx"), registry=registry)
+    ws.store().save_plan(plan)
+    echo(f"[1/3] 导入计划: {plan.name} — {len(plan.items)} 项任务, {len(plan.units())} 个单位")
+
+    rng = random.Random(seed)
+    summary: dict = {"workspace": str(ws.root), "quarters": []}
+    behaviours = None
+    for period in year_periods(plan.year):
+        tres = make_templates(ws, period)
+        files = sorted(Path(tres.out_dir).glob("*.xlsx"))
+        if behaviours is None:
+            behaviours = plan_behaviours([_unit_of(f, period) for f in files], seed)
+        filled = ws.root / "filled" / str(period)
+        filled.mkdir(parents=True, exist_ok=True)
+        due = period.due(config)
+        batches: dict = {}
+        corrections: list[tuple[Path, Path]] = []
+        for f in files:
+            unit = _unit_of(f, period)
+            b = behaviours[unit]
+            if period.quarter in b.missing_quarters:
+                continue
+            dst = filled / f.name
+            mistake = period.quarter in b.mistake_quarters
+            fill_workbook(f, dst, period.quarter, b, random.Random(rng.random()), mistake=mistake)
+            when = received_date(due, period.quarter in b.late_quarters, rng)
+            batches.setdefault(when, []).append(dst)
+            if mistake:
+                fixed = filled / f"{f.stem}-更正.xlsx"
+                fill_workbook(f, fixed, period.quarter, b, random.Random(rng.random()))
+                corrections.append((fixed, when))
+        accepted = rejected = corrected = 0
+        for when in sorted(batches):
+            res = collect(ws, batches[when], received=when, progress=progress)
+            accepted += len(res.accepted)
+            rejected += len(res.rejected)
+        for fixed, when in corrections:
+            from datetime import timedelta
+
+            res = collect(ws, [fixed], received=when + timedelta(days=2))
+            corrected += len(res.accepted)
+        st = period_status(ws, plan, registry, period, config)
+        remind_path = ws.outbox / f"{period}-催报名单.xlsx"
+        write_remind(remind_path, st, config)
+        written = write_bulletin(ws.reports / str(period), st, config)
+        q = {"period": str(period), "templates": len(files), "accepted": accepted + corrected,
+             "rejected": rejected,
+             "returned": len(st["returned"]), "missing": len(st["missing"]),
+             "late": sum(1 for r in st["returned"] if r["late"]), "lights": st["lights"]}
+        summary["quarters"].append(q)
+        fixes = f", 其中 {rejected} 份有错被退回 (已发回执) 后更正重报 {corrected} 份" if rejected else ""
+        echo(f"[2/3] {period.label}: 下发模板 {len(files)} 份, 收到 {accepted + rejected} 份{fixes}; "
+             f"逾期 {q['late']} 个单位, 未报 {q['missing']} 个单位; 通报 {', '.join(p.name for p in written)}")
+    data = gather(ws, plan.year)
+    report_dir = ws.reports / str(plan.year)
+    written = write_report(data, report_dir, config, workspace_root=ws.root)
+    echo("[3/3] " + summary_text(data, written))
+    summary.update(completion=data["completion"], score=data["score"], passed=data["passed"],
+                   report_dir=str(report_dir))
+    return summary
+
+
+def _unit_of(path: Path, period) -> str:
+    """The unit named in a template's file name PERIOD-UNIT.xlsx (the identity sheet has it too)."""
+    return path.stem[len(str(period)) + 1:]
