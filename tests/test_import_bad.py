@@ -127,10 +127,7 @@ def test_encrypted_ods_through_the_cli(ws, tmp_path):
     src = clerk.write_xlsx(tmp_path / "src.xlsx", [items_grid()])
     p = clerk.save_with_password(src, "ods", tmp_path / "加密.ods")
     out = CliRunner().invoke(main, ["plan", "import", "-w", str(ws), str(p)]).output
-    assert "(corrupt-file)" in out or "(encrypted)" in out
-    if "(encrypted)" not in out:
-        pytest.xfail("tracker/safety.py check_file reports an encrypted .ods as damaged (corrupt-file) "
-                     "before the reader sees it; it should look for manifest:encryption-data")
+    assert "(encrypted)" in out  # tracker/safety.py reads manifest:encryption-data before any reader
     rejected(ws, p, "密码", code="encrypted")
 
 

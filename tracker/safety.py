@@ -330,6 +330,11 @@ class _Inspector:
         names = [i.filename for i in infos]
         if len(set(names)) != len(names):
             raise self.damaged("压缩包内有重名文件")
+        if "META-INF/manifest.xml" in names:  # OpenDocument saved with a password: parts are encrypted
+            man = next(i for i in infos if i.filename == "META-INF/manifest.xml")
+            if man.file_size < 1_000_000 and b"encryption-data" in z.read(man):
+                raise self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 LibreOffice/WPS 中去掉密码"
+                               "后重新保存再发送")
         declared = sum(i.file_size for i in infos)
         if declared > lim.max_total:
             raise self.err("zip-bomb", f"文件解压后过大 (声明 {_mb(declared)}, 上限 {_mb(lim.max_total)}), "
