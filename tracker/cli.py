@@ -142,7 +142,8 @@ def plan_import(ws, file, year, name, fmt, as_json):
     plan_obj, problems = import_plan(path, fmt=fmt, year=year, name=name, registry=registry)
     version = store.save_plan(plan_obj)
     if as_json:
-        emit_json({"plan": plan_obj.to_dict()["plan"], "items": len(plan_obj.items),
+        emit_json({"plan": {**plan_obj.to_dict()["plan"], "format": plan_obj.format},
+                   "items": len(plan_obj.items),
                    "categories": len({c for c, _ in plan_obj.categories() if c}),
                    "units": len(plan_obj.units()),
                    "targets": sum(len(i.targets) for i in plan_obj.items),

@@ -175,8 +175,7 @@ class Plan:
 
     def to_dict(self) -> dict:
         return {
-            "plan": {"name": self.name, "year": self.year, "version": self.version,
-                     "source": self.source, "format": self.format},
+            "plan": {"name": self.name, "year": self.year, "version": self.version, "source": self.source},
             "items": [it.to_dict() for it in self.items],
             "units": self.units(),
         }
