@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -317,13 +318,31 @@ def test_docx_converts_to_pdf(tmp_path, passing):
     src = tmp_path / "report.docx"
     shutil.copy(out / "2007-检查验收报告.docx", src)
     profile = f"file:///tmp/lo-{uuid.uuid4().hex}"
+    env = dict(os.environ)
+    cjk_dir = _packaged_cjk_font_dir()
+    if cjk_dir:  # let LibreOffice see the Noto CJK font that tracker[fonts] installs, as it would a system font
+        conf = tmp_path / "fonts.conf"
+        conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{cjk_dir}</dir>
+<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>""", encoding="utf-8")
+        env["FONTCONFIG_FILE"] = str(conf)
     subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=240)
+                    "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=240, env=env)
     pdf = tmp_path / "report.pdf"
     assert pdf.exists()
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000
     assert len(re.findall(rb"/Type\s*/Page(?!s)", data)) >= 3  # several pages
+    if cjk_dir:  # the Chinese text was set in a real CJK font (embedded), not as missing-glyph boxes
+        assert re.search(rb"/FontName\s*/[A-Z]{6}\+NotoSans(Mono)?CJK", data), "no CJK font embedded in the PDF"
+
+
+def _packaged_cjk_font_dir() -> str | None:
+    try:
+        import noto_cjk_sans_otc
+    except ImportError:
+        return None
+    return os.path.dirname(noto_cjk_sans_otc.__file__)
 
 
 # -- the dashboard ---------------------------------------------------------------------------------
