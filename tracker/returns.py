@@ -42,6 +42,7 @@ Decisions (also in docs/round-trip.md):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -229,7 +230,14 @@ def _norm(v) -> str:
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)))
+    return _norm_text(v if type(v) is str else str(v))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _norm_text(s: str) -> str:
+    # cached: an item's locked texts come back in the return of every unit that has the item.
+    # str.split() splits on exactly the characters regex \s matches (both use str.isspace()).
+    return "".join(unicodedata.normalize("NFKC", s).split())
 
 
 def _text(v) -> str:
@@ -529,7 +537,7 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
 
     # 指标填报 ---------------------------------------------------------------------------------------
     if ident.targets:
-        _check_targets(sheets, ident, plan, file, probs, out)
+        _check_targets(sheets, ident, plan, file, probs, out, {iid: it for iid, (it, _r) in items_by_id.items()})
     return out
 
 
@@ -541,7 +549,14 @@ def _check_merged(sheet: Sheet, hrow: int, file: str, probs: Problems) -> None:
                    file=file, sheet=sheet.name, cell=a1(r0, c0), row=r0 + 1)
 
 
-def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, out: Checked) -> None:
+def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, out: Checked,
+                   mine: dict | None = None) -> None:
+    """``mine``: the unit's items by id (a shortcut; any other id is looked up in the plan)."""
+    mine = mine or {}
+
+    def item(iid):
+        return mine.get(iid) or plan.item(iid)
+
     tsh, hrow, cols, renamed = _find_table(sheets, TARGET_SHEET, TARGET_HEADERS, 4)
     if tsh is None or any(h not in cols for h in ("任务编号", "指标", "完成值")):
         probs.add("sheet-missing", f"找不到“{TARGET_SHEET}”工作表 (表头含 任务编号、指标、完成值)", file=file)
@@ -558,7 +573,7 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
         iid = _norm(tsh.get(r, cols["任务编号"]))
         if not iid:
             continue
-        it = plan.item(iid)
+        it = item(iid) if iid in wanted else None
         if iid not in wanted or it is None:
             probs.add("target-unknown", f"任务编号“{_shown(tsh.get(r, cols['任务编号']))}”在本表中没有指标",
                       cell=a1(r, cols["任务编号"]), row=r + 1, **where)
@@ -585,7 +600,7 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
         out.targets[(iid, idx)] = {"actual": actual, "note": note}
     for iid, left in wanted.items():
         for idx in left:
-            it = plan.item(iid)
+            it = item(iid)
             metric = it.targets[idx].metric if it and idx < len(it.targets) else ""
             probs.add("target-missing", f"缺少任务 {iid} 的指标“{_shown(metric)}”一行", **where)
 
@@ -636,6 +651,28 @@ def archive_file(ws, sha: str, ext: str, data: bytes) -> Path:
         os.fsync(f.fileno())
     os.replace(tmp, dest)
     return dest
+
+
+@functools.lru_cache(maxsize=1)
+def _sql():
+    """The statements collect runs for every file, built once (SQLAlchemy then caches their
+    compiled form; building a statement per file cost more than running it)."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import bindparam, select
+
+    from tracker.store import received, returns
+
+    return SimpleNamespace(
+        received=select(received).where(received.c.sha256 == bindparam("sha")),
+        insert_received=received.insert(),
+        update_received=received.update().where(received.c.sha256 == bindparam("sha")),
+        current=select(returns).where(returns.c.unit == bindparam("unit"), returns.c.period == bindparam("period"),
+                                      returns.c.superseded_by.is_(None)),
+        insert_return=returns.insert(),
+        supersede=returns.update().where(returns.c.id == bindparam("rid")),
+        file_name=select(received.c.file_name).where(received.c.sha256 == bindparam("sha")),
+    )
 
 
 class Collector:
@@ -694,24 +731,24 @@ class Collector:
             fo.problems = list(checked.problems)
             return fo
         # new, pending after a crash, or rejected before but acceptable now (e.g. --period given)
-        dup = self._store(sha, checked)
-        return self._finish(fo, duplicate=dup)
+        done = self._store(sha, checked)
+        if done is True:  # another run had already done the file
+            return self._finish(fo, duplicate=True)
+        return self._finish(fo, duplicate=False, known=done)
 
     def _receive(self, sha: str, name: str, size: int, received_at: str, archived_as: str):
         """Record the file in ``received`` (once); returns the earlier record, if there was one."""
-        from sqlalchemy import select
         from sqlalchemy.exc import IntegrityError
 
-        from tracker.store import received
-
+        sql = _sql()
         for _attempt in range(3):
             try:
                 with self.store.begin() as conn:
-                    rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
+                    rec = conn.execute(sql.received, {"sha": sha}).mappings().first()
                     if rec is None:
-                        conn.execute(received.insert().values(
-                            sha256=sha, file_name=name, size=size, received_at=received_at,
-                            archived_as=archived_as, outcome="pending", problems="[]"))
+                        conn.execute(sql.insert_received, {
+                            "sha256": sha, "file_name": name, "size": size, "received_at": received_at,
+                            "archived_as": archived_as, "outcome": "pending", "problems": "[]"})
                     return rec
             except IntegrityError:  # another run inserted it first (PostgreSQL): read it again
                 continue
@@ -736,49 +773,56 @@ class Collector:
         fo.outcome = "rejected" if checked.problems.errors else "accepted"
         return fo
 
-    def _store(self, sha: str, checked: Checked) -> bool:
-        """One transaction. Returns True when another run had already done the file."""
-        from sqlalchemy import select
+    def _store(self, sha: str, checked: Checked) -> bool | dict | None:
+        """One transaction. Returns True when another run had already done the file; else, for an
+        accepted or rejected file, what :meth:`_stored_outcome` would read back from the store
+        (known inside the transaction, which saves a read per file), or None (a duplicate)."""
+        from tracker.store import now_iso, return_rows, return_targets
 
-        from tracker.store import now_iso, received, return_rows, return_targets, returns
-
+        sql = _sql()
         problems_json = json.dumps([p.to_dict() for p in checked.problems], ensure_ascii=False)
         with self.store.begin() as conn:
-            rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().one()
+            rec = conn.execute(sql.received, {"sha": sha}).mappings().one()
             if rec["outcome"] not in ("pending", "rejected"):
                 return True
-            upd = received.update().where(received.c.sha256 == sha)
-            base = {"problems": problems_json, "unit": checked.unit, "period": checked.period,
+            base = {"sha": sha, "problems": problems_json, "unit": checked.unit, "period": checked.period,
                     "processed_at": now_iso()}
+            known = {"outcome": "rejected", "file_name": rec["file_name"], "received_at": rec["received_at"],
+                     "unit": checked.unit, "period": checked.period, "problems": problems_json}
             if checked.problems.errors:
-                conn.execute(upd.values(outcome="rejected", **base))
-                return False
+                conn.execute(sql.update_received, {"outcome": "rejected", **base})
+                return known
             received_at = rec["received_at"]
-            current = conn.execute(select(returns).where(
-                returns.c.unit == checked.unit, returns.c.period == checked.period,
-                returns.c.superseded_by.is_(None))).mappings().first()
+            current = conn.execute(sql.current, {"unit": checked.unit, "period": checked.period}).mappings().first()
             if current is not None and _stored_values(conn, current["id"]) == (checked.rows, checked.targets):
-                conn.execute(upd.values(outcome="duplicate", **base))
-                return False
-            rid = conn.execute(returns.insert().values(
-                sha256=sha, plan_id=checked.plan.db_id, unit=checked.unit, period=checked.period,
-                received_at=received_at, accepted_at=now_iso())).inserted_primary_key[0]
+                conn.execute(sql.update_received, {"outcome": "duplicate", **base})
+                return None
+            rid = conn.execute(sql.insert_return, {
+                "sha256": sha, "plan_id": checked.plan.db_id, "unit": checked.unit, "period": checked.period,
+                "received_at": received_at, "accepted_at": now_iso()}).inserted_primary_key[0]
             conn.execute(return_rows.insert(), [
                 {"return_id": rid, "item_id": iid, **v} for iid, v in checked.rows.items()])
             if checked.targets:
                 conn.execute(return_targets.insert(), [
                     {"return_id": rid, "item_id": iid, "idx": idx, "actual": v["actual"], "note": v["note"]}
                     for (iid, idx), v in checked.targets.items()])
+            known.update(outcome="accepted", items=len(checked.rows), current=True, replaced=None)
             if current is not None:
                 if received_at >= current["received_at"]:
-                    conn.execute(returns.update().where(returns.c.id == current["id"]).values(superseded_by=rid))
+                    conn.execute(sql.supersede, {"rid": current["id"], "superseded_by": rid})
+                    name = conn.execute(sql.file_name, {"sha": current["sha256"]}).scalar_one()
+                    known["replaced"] = {"file": name, "received_at": current["received_at"]}
                 else:
-                    conn.execute(returns.update().where(returns.c.id == rid).values(superseded_by=current["id"]))
-            conn.execute(upd.values(outcome="accepted", **base))
-        return False
+                    conn.execute(sql.supersede, {"rid": rid, "superseded_by": current["id"]})
+                    known["current"] = False
+            conn.execute(sql.update_received, {"outcome": "accepted", **base})
+        return known
 
-    def _finish(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:
-        self._stored_outcome(fo, duplicate)
+    def _finish(self, fo: FileOutcome, duplicate: bool, known: dict | None = None) -> FileOutcome:
+        if known is None:
+            self._stored_outcome(fo, duplicate)
+        else:
+            _fill_outcome(fo, duplicate, known)
         path = self.ws.outbox / "receipts" / receipt_name(fo)
         fo.receipt = str(path)
         if not (duplicate and path.exists()):  # a receipt is rewritten only when the outcome changed
@@ -824,6 +868,22 @@ class Collector:
                     fo.items = conn.execute(select(func.count()).select_from(return_rows)
                                             .where(return_rows.c.return_id == same.id)).scalar()
         return fo
+
+
+def _fill_outcome(fo: FileOutcome, duplicate: bool, known: dict) -> FileOutcome:
+    """Fill fo exactly as :meth:`Collector._stored_outcome` would, from what ``_store`` just wrote."""
+    fo.duplicate = duplicate
+    fo.outcome = known["outcome"]
+    fo.name = known["file_name"]
+    fo.received_at = known["received_at"]
+    fo.unit, fo.period = known["unit"], known["period"]
+    fo.problems = [Problem(**p) for p in json.loads(known["problems"])]
+    if known["outcome"] == "accepted":
+        fo.items = known["items"]
+        fo.current = known["current"]
+        fo.superseded = known["replaced"] is not None
+        fo.replaced = known["replaced"]
+    return fo
 
 
 def _stored_values(conn, return_id: int) -> tuple[dict, dict]:

@@ -25,8 +25,9 @@ def synthetic_plan(items: int = 2000, units: int = 400, *, year: int = 2026, see
     """(plan, registry config) for a province: ``units`` concrete units in all, a collective
     "各市" whose members are the cities' 知识产权局 etc., and ``items`` items in 20 categories."""
     rng = random.Random(seed)
+    cities = max(1, min(cities, units // 5))  # small plans (tests) get fewer cities and departments
     city_names = [f"第{i + 1}市" for i in range(cities)]
-    provincial = [f"省{d}" for d in DEPTS]
+    provincial = [f"省{d}" for d in DEPTS[:max(1, min(len(DEPTS), units // 4))]]
     # concrete units: provincial departments + city departments until we reach `units`
     city_units = []
     i = 0
@@ -36,6 +37,10 @@ def synthetic_plan(items: int = 2000, units: int = 400, *, year: int = 2026, see
         city_units.append(f"{c}{d}")
         i += 1
     collectives = {"各市": city_names}
+    # departments every city has among the concrete units: only these lead as "各市<dept>", so that
+    # expanding the collective reaches existing units and the plan has exactly `units` of them
+    have = set(city_units)
+    full_depts = [d for d in DEPTS if all(f"{c}{d}" in have for c in city_names)] or DEPTS[:1]
     cat_count = min(20, max(1, items // 50))
     out = []
     for n in range(1, items + 1):
@@ -48,14 +53,129 @@ def synthetic_plan(items: int = 2000, units: int = 400, *, year: int = 2026, see
             targets.append(Target(f"全省完成{v}家以上", "全省完成", ">=", v, "家"))
         roll = rng.random()
         if roll < 0.1:
-            d = rng.choice(DEPTS)
+            d = rng.choice(full_depts)
             lead = [f"各市{d}"]
         else:
             lead = rng.sample(provincial + city_units, rng.choice([1, 1, 1, 2]))
         parts = [u for u in rng.sample(provincial + city_units, rng.choice([0, 1, 2, 3])) if u not in lead]
+        if rng.random() < 0.03:
+            parts.append("各有关单位")  # a collective nobody can report for: no template
         out.append(Item(id=item_id(year, n), number=n, content=content, lead=lead, participants=parts,
                         lead_raw="、".join(lead), participants_raw="、".join(parts),
                         category_no=CN[cat], category=f"第{CN[cat]}类重点任务",
                         mandatory=n <= items // 10, targets=targets))
     plan = Plan(name=f"{year}年全省工作分解表 (合成)", year=year, items=out, source="synthetic", format="synthetic")
     return plan, {"units": {"aliases": {}, "collectives": collectives}}
+
+
+# -- filled returns and a year's history, for the benchmarks --------------------------------------
+def fill_template_bytes(data: bytes, quarter: int, rng: random.Random, pace: float = 1.0) -> bytes:
+    """A template's bytes filled in as a department would, as new .xlsx bytes.
+
+    Fast (python-calamine to read, xlsxwriter to write: a few ms a workbook) so a province's 400
+    returns can be made outside the timed region of a benchmark. The result keeps every cell of
+    the template (identity sheet included, very hidden again) and types a status, a cumulative
+    progress and three texts into each row of 任务填报 and an actual value into each row of
+    指标填报, with :mod:`tracker.simulate`'s seeded choices. The layout (formats, validation,
+    protection) is not kept: collect reads values only.
+    """
+    import io
+
+    import python_calamine as pc
+    import xlsxwriter
+
+    from tracker.simulate import DONE_TEXTS, NEXT_TEXTS, PROBLEM_TEXTS, _number_in, progress_for, status_for
+    from tracker.templates import HEADER_ROW, TARGET_SHEET, TASK_SHEET
+
+    src = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        for meta in src.sheets_metadata:
+            grid = [list(r) for r in src.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
+            if meta.name in (TASK_SHEET, TARGET_SHEET) and len(grid) > HEADER_ROW:
+                head = {str(v): c for c, v in enumerate(grid[HEADER_ROW])}
+                for row in grid[HEADER_ROW + 1:]:
+                    row.extend([""] * (len(grid[HEADER_ROW]) - len(row)))
+                    if not row[head["任务编号"]]:
+                        continue
+                    if meta.name == TASK_SHEET:
+                        prog = progress_for(quarter, pace, rng)
+                        row[head["进展状态"]] = status_for(prog, rng)
+                        row[head["完成进度(%)"]] = prog
+                        row[head["工作完成情况"]] = rng.choice(DONE_TEXTS)
+                        row[head["存在问题"]] = rng.choice(PROBLEM_TEXTS)
+                        row[head["下步计划"]] = rng.choice(NEXT_TEXTS)
+                    else:
+                        goal = _number_in(row[head["目标值"]])
+                        share = {1: 0.25, 2: 0.5, 3: 0.8, 4: 1.0}[quarter] * pace * rng.uniform(0.85, 1.2)
+                        row[head["完成值"]] = round((goal or 0) * share, 1)
+            sh = wb.add_worksheet(meta.name)
+            for r, row in enumerate(grid):
+                for c, v in enumerate(row):
+                    if isinstance(v, str):
+                        if v:
+                            sh.write_string(r, c, v)
+                    elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                        sh.write_number(r, c, v)
+                    elif v is not None:
+                        sh.write_string(r, c, str(v))
+            if not str(meta.visible).endswith("Visible"):
+                sh.very_hidden()
+        wb.close()
+    finally:
+        src.close()
+    return buf.getvalue()
+
+
+def seed_history(store, plan: Plan, registry, periods: list, *, seed: int = 3, skip: float = 0.03) -> int:
+    """Store accepted returns of ``periods`` straight into the store (for a benchmark's year-end
+    report or a later quarter's prefill): every concrete unit returns each period (a share ``skip``
+    of them does not), with seeded figures as :mod:`tracker.simulate` would type them. Rows match
+    what ``collect`` stores. Returns how many returns were stored."""
+    import hashlib
+
+    from tracker.assignments import assign
+    from tracker.simulate import DONE_TEXTS, NEXT_TEXTS, PROBLEM_TEXTS, progress_for, status_for
+    from tracker.store import now_iso, received, return_rows, return_targets, returns
+
+    rng = random.Random(seed)
+    a = assign(plan, registry)
+    pid = getattr(plan, "db_id", None) or store.plan_id(year=plan.year)
+    pace = {u: rng.choice([0.7, 0.85, 0.95, 1.0, 1.0, 1.05, 1.1]) for u in a.units}
+    n = 0
+    with store.begin() as conn:
+        for period in periods:
+            due = period.due({})
+            for unit in a.units:
+                if rng.random() < skip:
+                    continue
+                sha = hashlib.sha256(f"synthetic {period} {unit}".encode()).hexdigest()
+                day = (due.toordinal() - rng.randint(0, 8)) if rng.random() > 0.1 else due.toordinal() + 3
+                when = type(due).fromordinal(day).isoformat()
+                conn.execute(received.insert().values(
+                    sha256=sha, file_name=f"{period}-{unit}.xlsx", size=0, received_at=when,
+                    archived_as=f"archive/{sha}.xlsx", outcome="accepted", problems="[]", unit=unit,
+                    period=str(period), processed_at=now_iso()))
+                rid = conn.execute(returns.insert().values(
+                    sha256=sha, plan_id=pid, unit=unit, period=str(period), received_at=when,
+                    accepted_at=now_iso())).inserted_primary_key[0]
+                rows, tg = [], []
+                for it, role in a.items_of(unit):
+                    prog = progress_for(period.quarter, pace[unit], rng)
+                    rows.append({"return_id": rid, "item_id": it.id, "role": role,
+                                 "status": status_for(prog, rng), "progress": prog,
+                                 "done": rng.choice(DONE_TEXTS), "problems": rng.choice(PROBLEM_TEXTS),
+                                 "next": rng.choice(NEXT_TEXTS)})
+                    if role == "lead":
+                        for i, t in enumerate(it.targets):
+                            tg.append({"return_id": rid, "item_id": it.id, "idx": i,
+                                       "actual": round(t.value * period.quarter / 4 * pace[unit], 1),
+                                       "note": ""})
+                if rows:
+                    conn.execute(return_rows.insert(), rows)
+                if tg:
+                    conn.execute(return_targets.insert(), tg)
+                n += 1
+    return n

@@ -19,10 +19,15 @@ Each workbook (written with xlsxwriter, in memory, then one atomic write):
 
 Prefill: the unit's latest accepted return of an *earlier* quarter of the same year (progress is
 cumulative), item by item; nothing for the first quarter.
+
+Speed (bench/README.md): on Linux with several cores and at least :data:`PARALLEL_MIN_UNITS`
+units, the workbooks are built by forked worker processes (the same bytes, in the same order);
+``TRACKER_WORKERS=1`` in the environment, or any other system, writes them in one process.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -89,16 +94,24 @@ def template_name(period: str, unit: str) -> str:
 
 def _width(s: str) -> int:
     """Display width in Excel column units: CJK and full-width characters count double."""
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+@functools.lru_cache(maxsize=65536)
+def _lines(text: str, width: int) -> int:
+    """Lines a wrapped text takes in a column of that width (cached: an item's text appears in the
+    workbook of every unit that has the item)."""
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(_width(part) / usable)) for part in text.split("\n"))
 
 
 def _row_height(values: list[tuple[str, int]]) -> float:
     """Row height (points) that shows every wrapped text: (text, column width) pairs."""
     lines = 1
     for text, width in values:
-        usable = max(width - 1, 1)
-        n = sum(max(1, math.ceil(_width(part) / usable)) for part in str(text).split("\n"))
-        lines = max(lines, n)
+        lines = max(lines, _lines(str(text), width))
     return 15.0 * lines + 3
 
 
@@ -107,10 +120,11 @@ def previous_returns(store, period, units: list[str] | None = None) -> dict[str,
     from tracker.store import current_return_rows
 
     out: dict[str, dict[str, dict]] = {}
+    wanted = None if units is None else set(units)
     with store.read() as conn:
         rows = current_return_rows(conn, year=period.year)
     for r in sorted(rows, key=lambda r: r["period"]):
-        if r["period"] >= str(period) or (units is not None and r["unit"] not in units):
+        if r["period"] >= str(period) or (wanted is not None and r["unit"] not in wanted):
             continue
         out.setdefault(r["unit"], {})[r["item_id"]] = r  # later quarters overwrite earlier
     return out
@@ -146,21 +160,61 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
     previous = previous_returns(store, period, chosen)
     secret = ws.secret()
     wsid = workspace_id(secret)
-    result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
-    loop = progress(chosen) if progress else chosen
-    for unit in loop:
-        rows = a.items_of(unit)
-        target_rows = [(it, i) for it, role in rows if role == LEAD for i in range(len(it.targets))]
-        ident = Identity(workspace=wsid, year=plan.year, plan_version=plan.version, unit=unit,
-                         period=str(period), items=[it.id for it, _ in rows],
-                         targets=[(it.id, i) for it, i in target_rows]).sign(secret)
-        data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
-        path = out_dir / template_name(str(period), unit)
-        _write_atomic(path, data)
-        result.files.append({"unit": unit, "file": str(path), "items": len(rows),
-                             "targets": len(target_rows), "prefilled": bool(previous.get(unit))})
     store.close()
+    result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
+    global _JOB
+    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid)
+    loop = progress(chosen) if progress else chosen
+    try:
+        workers = _workers(len(chosen))
+        if workers > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                done = pool.imap(_template_of, chosen, chunksize=4)
+                for _unit in loop:  # results come in the order of `chosen`
+                    result.files.append(next(done))
+        else:
+            for unit in loop:
+                result.files.append(_template_of(unit))
+    finally:
+        _JOB = None
     return result
+
+
+# What the workers of make_templates need; set before they are forked (see _workers).
+_JOB: tuple | None = None
+PARALLEL_MIN_UNITS = 24
+
+
+def _workers(n_units: int) -> int:
+    """How many processes write the workbooks: xlsxwriter is pure Python, so on a machine with
+    several cores the workbooks are built in forked worker processes (same bytes, same order).
+    Only where ``fork`` exists (Linux): elsewhere, or with fewer than PARALLEL_MIN_UNITS units, or
+    with ``TRACKER_WORKERS=1`` in the environment, one process does it all."""
+    import sys
+
+    env = os.environ.get("TRACKER_WORKERS", "").strip()
+    cpus = os.cpu_count() or 1
+    n = int(env) if env.isdigit() and int(env) > 0 else min(cpus, 4)
+    if n <= 1 or n_units < PARALLEL_MIN_UNITS or not sys.platform.startswith("linux"):
+        return 1
+    return min(n, max(1, n_units // 8))
+
+
+def _template_of(unit: str) -> dict:
+    """Build and write one unit's template (in the main process or a worker)."""
+    plan, a, period, previous, config, out_dir, secret, wsid = _JOB
+    rows = a.items_of(unit)
+    target_rows = [(it, i) for it, role in rows if role == LEAD for i in range(len(it.targets))]
+    ident = Identity(workspace=wsid, year=plan.year, plan_version=plan.version, unit=unit,
+                     period=str(period), items=[it.id for it, _ in rows],
+                     targets=[(it.id, i) for it, i in target_rows]).sign(secret)
+    data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
+    path = out_dir / template_name(str(period), unit)
+    _write_atomic(path, data)
+    return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(target_rows),
+            "prefilled": bool(previous.get(unit))}
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -18,8 +18,34 @@ RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pen
 CN_NUM = "一二三四五六七八九十"
 
 
+_RPR: dict[tuple, object] = {}  # (name, size, bold) -> the <w:rPr> _set_font gives a fresh run
+
+
 def _set_font(target, name: str, size=None, bold=None) -> None:
-    """Set a run's or style's font, East-Asian included (python-docx sets only w:ascii/w:hAnsi)."""
+    """Set a run's or style's font, East-Asian included (python-docx sets only w:ascii/w:hAnsi).
+
+    A new run (no <w:rPr> yet; thousands in the tables of a province) gets a copy of the <w:rPr>
+    made once for the same arguments: the same XML, without python-docx's per-property search
+    for where each child element goes (most of the time the Word report took)."""
+    import copy
+
+    from docx.text.run import Run
+
+    if isinstance(target, Run) and target._r.rPr is None:
+        key = (name, size, bold)
+        proto = _RPR.get(key)
+        if proto is None:
+            from docx.oxml import OxmlElement
+
+            scratch = Run(OxmlElement("w:r"), None)
+            _set_font_of(scratch, name, size, bold)
+            proto = _RPR[key] = scratch._r.rPr
+        target._r.insert(0, copy.deepcopy(proto))
+        return
+    _set_font_of(target, name, size, bold)
+
+
+def _set_font_of(target, name: str, size=None, bold=None) -> None:
     from docx.oxml.ns import qn
 
     font = target.font
@@ -153,9 +179,11 @@ def _table(doc, headers: list[str], rows: list[list], widths_mm: list[float] | N
         scale = min(1.0, 158 / total)  # A4 text width with our margins is 160 mm
         for i, w in enumerate(widths_mm):
             t.columns[i].width = Mm(w * scale)
+        widths = [Mm(w * scale) for w in widths_mm]
         for row in t.rows:
-            for i, w in enumerate(widths_mm):
-                row.cells[i].width = Mm(w * scale)
+            cells = row.cells  # once per row: each call walks the row's cells
+            for i, w in enumerate(widths):
+                cells[i].width = w
     doc.add_paragraph()
     return t
 
