@@ -46,15 +46,14 @@ import functools
 import hashlib
 import io
 import json
-import os
 import re
-import secrets as _secrets
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from tracker.files import atomic_write, sweep_stale_tmp
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
 from tracker.model import LEAD, ROLE_LABEL
@@ -644,13 +643,7 @@ def archive_file(ws, sha: str, ext: str, data: bytes) -> Path:
     dest = ws.archive / f"{sha}{ext}"
     if dest.exists() and dest.stat().st_size == len(data):
         return dest
-    tmp = dest.with_name(f".{sha}.{os.getpid()}.{_secrets.token_hex(4)}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, dest)
-    return dest
+    return atomic_write(dest, data, fsync=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -690,6 +683,9 @@ class Collector:
         self.dry_run = dry_run
         self._plans: dict[int, tuple | None] = {}
         self._assign = assign
+        if not dry_run:  # what a killed run left half-written goes before this run writes anything
+            for folder in (ws.archive, ws.outbox / "receipts"):
+                sweep_stale_tmp(folder)
 
     def plan_for(self, year: int):
         if year not in self._plans:
@@ -828,9 +824,7 @@ class Collector:
         if not (duplicate and path.exists()):  # a receipt is rewritten only when the outcome changed
             path.parent.mkdir(parents=True, exist_ok=True)
             text = receipt_text(fo, self.config)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-            os.replace(tmp, path)
+            atomic_write(path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
         return fo
 
     def _stored_outcome(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:

@@ -71,6 +71,7 @@ import io
 import re
 import struct
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -482,6 +483,15 @@ _ATTR_R = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})(\d+)["\']')
 _ATTR_REF = re.compile(rb'\sref\s*=\s*["\']\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?["\']')
 
 
+# the fast path of _XlsxSheetScan (see _fast): formulas, cells or rows without r= send a piece to the loop
+_FAST_F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_FAST_C_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
+_FAST_ROW_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
+_FAST_C_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
+_FAST_ROW_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
+_FAST_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*>")
+
+
 def _col_index(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -499,6 +509,10 @@ class _Bounds:
         self.min_col = None
 
     def cell(self, row: int, col: int) -> None:
+        # called for every cell: return at once unless a bound moves (then check the limits)
+        if (self.min_row is not None and self.min_row <= row <= self.max_row
+                and self.min_col <= col <= self.max_col):
+            return
         lim = self.insp.limits
         if row > self.max_row:
             self.max_row = row
@@ -531,7 +545,7 @@ class _XlsxSheetScan(_Bounds):
         self.tail = b""
         self.row = 0
         self.col = 0
-        self.cur: str | None = None  # ref of the open <c> element
+        self.cur: tuple[int, int] | None = None  # (row, col) of the open <c> element
         self.cur_formula = False
         self.has_value = False
         self.formulas: list[str] = []
@@ -554,6 +568,8 @@ class _XlsxSheetScan(_Bounds):
         self._scan(body)
 
     def _scan(self, body: bytes) -> None:
+        if self._fast(body):
+            return
         for m in _TAG.finditer(body):
             tag, attrs = m.group(1), m.group(2)
             if tag == b"row":
@@ -573,7 +589,7 @@ class _XlsxSheetScan(_Bounds):
                 if attrs.rstrip().endswith(b"/"):
                     continue  # an empty (styled) cell: calamine does not count it
                 self.cell(row, self.col)
-                self.cur = a1(row - 1, self.col - 1)
+                self.cur = (row, self.col)  # formatted as A1 only if it holds a formula
                 self.cur_formula = False
                 self.has_value = False
             elif tag == b"f" and self.cur:
@@ -583,18 +599,49 @@ class _XlsxSheetScan(_Bounds):
                     self.has_value = True
             elif tag == b"mergeCell":
                 self._end_cell()
-                ref = _ATTR_REF.search(attrs)
-                if ref:
-                    c1, r1 = _col_index(ref.group(1)), int(ref.group(2))
-                    c2, r2 = (_col_index(ref.group(3)), int(ref.group(4))) if ref.group(3) else (c1, r1)
-                    if min(c1, c2) > 0 and min(r1, r2) > 0:
-                        self.cell(min(r1, r2), min(c1, c2))
-                        self.cell(max(r1, r2), max(c1, c2))
+                self._scan_merge(attrs)
+
+    def _fast(self, body: bytes) -> bool:
+        """The same bounds from a few C-level regex passes, for the usual piece: no formula, every
+        <row> and <c> with its r attribute. Returns False (use the exact loop) for anything else."""
+        if self.cur is not None or _FAST_F.search(body) or _FAST_C_NO_R.search(body) \
+                or _FAST_ROW_NO_R.search(body):
+            return False
+        refs = _FAST_C_R.findall(body)  # cells with content (self-closing empty cells are skipped)
+        if refs:
+            cols = {c for c, _ in refs}
+            rows = [int(r) for _, r in refs]
+            cidx = [_col_index(c) for c in cols]
+            lo_r, hi_r, lo_c, hi_c = min(rows), max(rows), min(cidx), max(cidx)
+            if self.min_row is not None:
+                lo_r, hi_r = min(lo_r, self.min_row), max(hi_r, self.max_row)
+                lo_c, hi_c = min(lo_c, self.min_col), max(hi_c, self.max_col)
+            lim = self.insp.limits
+            if hi_r > lim.max_rows or hi_c > lim.max_cols or (hi_r - lo_r + 1) * (hi_c - lo_c + 1) > lim.max_cells:
+                return False  # over a limit: the loop names the first cell past it, as it always has
+            self.cell(lo_r, lo_c)
+            self.cell(hi_r, hi_c)
+            self.row, self.col = int(refs[-1][1]), _col_index(refs[-1][0])
+        tail_rows = deque(_FAST_ROW_R.finditer(body), maxlen=1)  # the last <row>: a later piece's
+        if tail_rows and (not refs or body.rfind(b"<c", tail_rows[0].end()) == -1):  # cells count on
+            self.row, self.col = int(tail_rows[0].group(1)), 0
+        for m in _FAST_MERGE.finditer(body):
+            self._scan_merge(m.group(0))
+        return True
+
+    def _scan_merge(self, attrs: bytes) -> None:
+        ref = _ATTR_REF.search(attrs)
+        if ref:
+            c1, r1 = _col_index(ref.group(1)), int(ref.group(2))
+            c2, r2 = (_col_index(ref.group(3)), int(ref.group(4))) if ref.group(3) else (c1, r1)
+            if min(c1, c2) > 0 and min(r1, r2) > 0:
+                self.cell(min(r1, r2), min(c1, c2))
+                self.cell(max(r1, r2), max(c1, c2))
 
     def _end_cell(self) -> None:
         if self.cur and self.cur_formula:
             self.n_formulas += 1
-            (self.formulas if self.has_value else self.no_value).append(self.cur)
+            (self.formulas if self.has_value else self.no_value).append(a1(self.cur[0] - 1, self.cur[1] - 1))
         self.cur = None
         self.cur_formula = False
 

@@ -36,6 +36,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.files import atomic_write, sweep_stale_tmp
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, workspace_id
 from tracker.model import LEAD, ROLE_LABEL, Item, Plan
@@ -157,6 +158,7 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
                 chosen.append(canon)
     out_dir = Path(out_dir) if out_dir else ws.outbox / str(period)
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_stale_tmp(out_dir)  # what a killed run left half-written
     previous = previous_returns(store, period, chosen)
     secret = ws.secret()
     wsid = workspace_id(secret)
@@ -212,15 +214,9 @@ def _template_of(unit: str) -> dict:
                      targets=[(it.id, i) for it, i in target_rows]).sign(secret)
     data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
     path = out_dir / template_name(str(period), unit)
-    _write_atomic(path, data)
+    atomic_write(path, data)
     return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(target_rows),
             "prefilled": bool(previous.get(unit))}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, ident: Identity,
