@@ -70,3 +70,21 @@ def test_plan_show_without_plan_is_a_usage_error(tmp_path):
     run("init", tmp_path / "ws")
     r = run("plan", "show", "-w", tmp_path / "ws")
     assert r.exit_code == 2 and "tracker plan import" in r.output
+
+
+def test_workspace_option_works_at_every_level_of_a_nested_group(tmp_path):
+    """`tracker -w WS graph stats`, `tracker graph -w WS stats` and `tracker graph stats -w WS` agree."""
+    run("init", tmp_path / "ws")
+    from tracker.workspace import find_workspace
+
+    find_workspace(tmp_path / "ws").store().save_plan(Plan(name="p", year=2007, items=[
+        Item(id="2007-001", number=1, content="内容", lead=["市知识产权局"], participants=["市科技局"],
+             lead_raw="市知识产权局", participants_raw="市科技局")]))
+    ws = str(tmp_path / "ws")
+    outs = []
+    for args in (["-w", ws, "graph", "stats", "--json"], ["graph", "-w", ws, "stats", "--json"],
+                 ["graph", "stats", "--json", "-w", ws]):
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 0, (args, r.output)
+        outs.append(json.loads(r.output))
+    assert outs[0] == outs[1] == outs[2]

@@ -31,15 +31,22 @@ def workspace_options(f):
                   help="数据库 SQLAlchemy URL (默认: 工作区里的 SQLite 文件 tracker.db)")
     @functools.wraps(f)
     def wrapper(*args, workspace=None, db_url=None, **kwargs):
-        from tracker.workspace import find_workspace
-
-        root = click.get_current_context().find_root().params  # `tracker -w DIR cmd` works too
-        workspace = workspace or root.get("workspace")
-        db_url = db_url or root.get("db_url")
-
-        return f(*args, ws=find_workspace(workspace, db_url), **kwargs)
+        return f(*args, ws=resolve_workspace(workspace, db_url), **kwargs)
 
     return wrapper
+
+
+def resolve_workspace(workspace=None, db_url=None):
+    """The Workspace from -w/--db given to this command, else to any group around it
+    (`tracker -w DIR graph stats` and `tracker graph -w DIR stats` work like `… stats -w DIR`)."""
+    from tracker.workspace import find_workspace
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None and (workspace is None or db_url is None):
+        workspace = workspace or ctx.params.get("workspace")
+        db_url = db_url or ctx.params.get("db_url")
+        ctx = ctx.parent
+    return find_workspace(workspace, db_url)
 
 
 def pad(text: str, width: int) -> str:
@@ -356,10 +363,9 @@ def _graph_of(ctx, workspace, db_url, year, expand):
     """(workspace, config, graph) with options given to the group filling in for the subcommand's."""
     from tracker.graph import build_graph
     from tracker.units import Registry
-    from tracker.workspace import find_workspace
 
     parent = (ctx.parent.params if ctx.parent is not None and ctx.parent.command.name == "graph" else {})
-    ws = find_workspace(workspace or parent.get("workspace"), db_url or parent.get("db_url"))
+    ws = resolve_workspace(workspace, db_url)
     config = ws.config()
     plan_obj = _load_plan(ws, year or parent.get("year"))
     return ws, config, build_graph(plan_obj, Registry.from_config(config),
