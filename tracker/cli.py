@@ -494,7 +494,10 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json):
                 click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
                 print_problems(f.problems, err=False)
         dry = " (试运行, 未作任何改动)" if dry_run else ""
-        click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个{dry}")
+        again = sum(1 for f in res.files if f.duplicate or f.outcome == "duplicate")
+        again_text = f" (其中 {again} 个此前已收到过, 未作改动)" if again else ""
+        click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个"
+                   f"{again_text}{dry}")
         if res.files and not dry_run:
             click.echo(f"回执已写入 {ws.outbox / 'receipts'}")
     if res.rejected:
