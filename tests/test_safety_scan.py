@@ -3,7 +3,7 @@ the same bounds, the same formula cells, the same first cell past a limit."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tracker import safety
@@ -67,6 +67,7 @@ def render(cells, merges, prefix: str) -> bytes:
 
 
 @settings(max_examples=300, deadline=None)
+@example(cells=[(1, 1, "fnov"), (2, 1, "fnov")], merges=[], prefix="x:", pieces=[241], small=False)
 @given(cells=st.lists(cell, max_size=40),
        merges=st.lists(st.tuples(st.tuples(st.integers(1, 300), st.integers(1, 250)),
                                  st.tuples(st.integers(1, 300), st.integers(1, 250))), max_size=3),

@@ -489,6 +489,7 @@ _FAST_C_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br\s*=)[^>]
 _FAST_ROW_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
 _FAST_C_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
 _FAST_ROW_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
+_FAST_C_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 _FAST_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*>")
 
 
@@ -622,6 +623,9 @@ class _XlsxSheetScan(_Bounds):
             self.cell(lo_r, lo_c)
             self.cell(hi_r, hi_c)
             self.row, self.col = int(refs[-1][1]), _col_index(refs[-1][0])
+            last = deque(_FAST_C_R.finditer(body), maxlen=1)[0]
+            if not _FAST_C_CLOSE.search(body, last.end()):  # a cell left open: its <f> may come next
+                self.cur, self.cur_formula, self.has_value = (self.row, self.col), False, False
         tail_rows = deque(_FAST_ROW_R.finditer(body), maxlen=1)  # the last <row>: a later piece's
         if tail_rows and (not refs or body.rfind(b"<c", tail_rows[0].end()) == -1):  # cells count on
             self.row, self.col = int(tail_rows[0].group(1)), 0
