@@ -426,7 +426,7 @@ def _progress(items, label: str, quiet: bool):
 
 
 def _bar_iter(items, label):
-    with click.progressbar(items, label=label, file=click.get_text_stream("stderr"),
+    with click.progressbar(items, label=label, file=sys.stderr,
                            show_pos=True) as bar:
         yield from bar
 
