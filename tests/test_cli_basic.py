@@ -88,3 +88,19 @@ def test_workspace_option_works_at_every_level_of_a_nested_group(tmp_path):
         assert r.exit_code == 0, (args, r.output)
         outs.append(json.loads(r.output))
     assert outs[0] == outs[1] == outs[2]
+
+
+def test_init_with_db_url_is_remembered(tmp_path, db_url):
+    """`tracker init --db URL` records the store in tracker.toml; later commands use it without --db."""
+    r = run("init", tmp_path / "ws", "--db", db_url)
+    assert r.exit_code == 0, r.output
+    from tracker.workspace import find_workspace
+
+    ws = find_workspace(tmp_path / "ws")
+    assert ws.db_url == db_url
+    ws.store().save_plan(Plan(name="p", year=2007, items=[
+        Item(id="2007-001", number=1, content="内容", lead=["市知识产权局"], lead_raw="市知识产权局")]))
+    r = run("plan", "list", "--json", "-w", tmp_path / "ws")
+    assert json.loads(r.output)["plans"][0]["items"] == 1
+    if db_url.startswith("sqlite"):
+        assert not (tmp_path / "ws" / "tracker.db").exists()  # not the default file

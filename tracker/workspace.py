@@ -66,6 +66,9 @@ mandatory_must_complete = true
 
 [fonts]
 cjk = ""   # 中文字体文件路径 (留空则自动查找)
+
+[store]
+url = ""   # 数据库 SQLAlchemy URL; 留空则用工作区里的 SQLite 文件 tracker.db
 """
 
 
@@ -160,8 +163,16 @@ def init_workspace(root: Path, db_url: str | None = None, units_file: Path | Non
         cfg.write_text(DEFAULT_CONFIG, encoding="utf-8")
     for name in FOLDERS:
         (root / name).mkdir(exist_ok=True)
-    ws = Workspace(root.resolve(), db_url or default_db_url(root))
+    ws = Workspace(root.resolve(), db_url or _configured_url(root) or default_db_url(root))
     ws.secret()
+    if db_url:  # remembered, so later commands use the same store without --db
+        doc = ws.config_doc()
+        if "store" not in doc:
+            import tomlkit
+
+            doc["store"] = tomlkit.table()
+        doc["store"]["url"] = db_url
+        ws.save_config_doc(doc)
     if units_file is not None:
         load_registry_file(ws, units_file)
     ws.store().close()  # creates and migrates the store
@@ -193,4 +204,15 @@ def find_workspace(path: str | os.PathLike | None = None, db_url: str | None = N
     if not (root / CONFIG_NAME).exists():
         raise UsageError(f"{root} 不是 tracker 工作区 (没有 {CONFIG_NAME}); 请先运行 tracker init,"
                          " 或用 -w 指定工作区。")
-    return Workspace(root, db_url or os.environ.get("TRACKER_DB") or default_db_url(root))
+    return Workspace(root, db_url or os.environ.get("TRACKER_DB") or _configured_url(root) or default_db_url(root))
+
+
+def _configured_url(root: Path) -> str:
+    """[store] url in tracker.toml (set by `tracker init --db URL`), or ""."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((Path(root) / CONFIG_NAME).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return ""
+    return str(data.get("store", {}).get("url", "") or "")
