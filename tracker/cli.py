@@ -304,49 +304,60 @@ def _status_of(ws, period_text):
 @main.command()
 @click.argument("period", required=False)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 @workspace_options
-def status(ws, period, as_json):
+def status(ws, period, as_json, lang):
     """查看某季度的报送与进度情况: 已报送(是否逾期)、未报送、任务状态与预警灯。
 
     PERIOD 如 2007Q1; 默认为最近一个已生成模板或已收到回报的季度。
     """
+    from tracker.i18n import resolve
     from tracker.status import format_status
 
-    st, _ = _status_of(ws, period)
+    st, config = _status_of(ws, period)
     if as_json:
         emit_json(st)
         return
-    click.echo(format_status(st))
+    click.echo(format_status(st, resolve(lang, config)))
 
 
 @main.command()
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
+@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 @workspace_options
-def remind(ws, period, output):
+def remind(ws, period, output, lang):
     """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
+    from tracker.i18n import resolve, tr
     from tracker.reports.remind import write_remind
 
     st, config = _status_of(ws, period)
+    lang = resolve(lang, config)
     path = Path(output) if output else ws.outbox / f"{st['period']}-催报名单.xlsx"
-    write_remind(path, st, config)
-    click.echo(f"催报名单已写入 {path}  (未报送单位 {len(st['missing'])} 个)")
+    write_remind(path, st, config, lang=lang)
+    click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", lang, path=path, n=len(st["missing"])))
 
 
 @main.command()
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: reports/PERIOD/)")
+@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 @workspace_options
-def bulletin(ws, period, output):
+def bulletin(ws, period, output, lang):
     """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
+    from tracker.i18n import resolve, tr
     from tracker.reports.bulletin import write_bulletin
 
     st, config = _status_of(ws, period)
+    lang = resolve(lang, config)
     out_dir = Path(output) if output else ws.reports / st["period"]
-    for p in write_bulletin(out_dir, st, config):
-        click.echo(f"已写入 {p}")
+    for p in write_bulletin(out_dir, st, config, lang=lang):
+        click.echo(tr("已写入 {path}", lang, path=p))
 
 
 GRAPH_FORMATS = ("png", "svg", "graphml", "gexf", "json")
@@ -537,11 +548,14 @@ def returns_cmd(ws, period, unit, as_json):
               help="输出目录 (默认: 工作区 reports/YEAR/)")
 @click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
+@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 @workspace_options
-def report(ws, year, output, as_of, as_json):
+def report(ws, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
     from datetime import date
 
+    from tracker.i18n import resolve
     from tracker.reports.inspection import gather, json_view, summary_text, write_report
 
     try:
@@ -550,7 +564,9 @@ def report(ws, year, output, as_of, as_json):
         raise UsageError(f"--as-of “{as_of}” 不是日期, 应写成如 2008-03-01") from None
     data = gather(ws, year, when)
     out_dir = Path(output) if output else ws.reports / str(year)
-    written = write_report(data, out_dir, ws.config(), workspace_root=ws.root)
+    config = ws.config()
+    lang = resolve(lang, config)
+    written = write_report(data, out_dir, config, workspace_root=ws.root, lang=lang)
     if as_json:
         out = json_view(data)
         out["files"] = {k: str(v) for k, v in written.items() if k in ("docx", "xlsx", "html")}
@@ -558,7 +574,7 @@ def report(ws, year, output, as_of, as_json):
         out["notes"] = written["notes"]
         emit_json(out)
         return
-    text = summary_text(data, written)
+    text = summary_text(data, written, lang)
     first, _, rest = text.partition("\n")
     click.secho(first, fg="green" if data["passed"] else "red", bold=True)
     click.echo(rest)

@@ -308,45 +308,61 @@ def period_status(source, plan: Plan, registry, period: Period, config: dict | N
     }
 
 
-def format_status(st: dict) -> str:
-    """A readable Chinese summary of :func:`period_status`."""
+def format_status(st: dict, lang: str = "zh") -> str:
+    """A readable summary of :func:`period_status`: Chinese, or English with ``lang="en"``
+    (:mod:`tracker.i18n`; unit names and item contents are data and stay as written)."""
+    from tracker.i18n import ZH, join, period_label, tr
+
+    def t(text, /, **fields):
+        return tr(text, lang, **fields)
+
+    def units_short(units: list[str], n: int = 3) -> str:
+        if lang == ZH or not units or len(units) <= n:
+            return _units_short(units, n) if lang == ZH else (join(units, lang) or "—")
+        return t("{units}等{n}个单位", units=join(units[:n], lang), n=len(units))
+
     name = st["plan"]["name"] or ""
-    if not name.startswith(str(st["plan"]["year"])):
+    if lang == ZH and not name.startswith(str(st["plan"]["year"])):
         name = f"{st['plan']['year']}年{name}"
-    lines = [f"{st['label']} ({st['period']}) 报送与进度情况   截止日期 {st['due']}   "
-             f"应达进度 {st['expected_progress']}%",
-             f"计划: {name} (第 {st['plan']['version']} 版)", ""]
+    label = st["label"] if lang == ZH else period_label(st["period"], lang)
+    lines = [t("{label} ({period}) 报送与进度情况   截止日期 {due}   应达进度 {expected}%", label=label,
+               period=st["period"], due=st["due"], expected=st["expected_progress"]),
+             t("计划: {name} (第 {version} 版)", name=name, version=st["plan"]["version"]), ""]
     expected = len(st["missing"]) + sum(1 for r in st["returned"] if r["expected"])
     on_time = [r for r in st["returned"] if not r["late"]]
     late = [r for r in st["returned"] if r["late"]]
-    lines.append(f"已报送 {len(st['returned'])} 个单位 (应报 {expected} 个; 按时 {len(on_time)}, "
-                 f"逾期 {len(late)}), 未报送 {len(st['missing'])} 个。")
+    lines.append(t("已报送 {returned} 个单位 (应报 {expected} 个; 按时 {on_time}, 逾期 {late}), 未报送 {missing} 个。",
+                   returned=len(st["returned"]), expected=expected, on_time=len(on_time), late=len(late),
+                   missing=len(st["missing"])))
     by_date: dict[str, list[dict]] = {}
     for r in st["returned"]:
         by_date.setdefault(r["received_at"], []).append(r)
     for day, rs in by_date.items():
-        mark = f" [逾期 {rs[0]['days_late']} 天]" if rs[0]["late"] else ""
-        names = [r["unit"] + (f"(更正 {r['returns'] - 1} 次, 最近 {r['last_received_at']})"
+        mark = t(" [逾期 {days} 天]", days=rs[0]["days_late"]) if rs[0]["late"] else ""
+        names = [r["unit"] + (t("(更正 {n} 次, 最近 {last})", n=r["returns"] - 1, last=r["last_received_at"])
                               if r["returns"] > 1 else "") for r in rs]
-        lines.append(f"  {day}{mark} {len(rs)} 个: " + "、".join(names))
+        lines.append(t("  {day}{mark} {n} 个: ", day=day, mark=mark, n=len(rs)) + join(names, lang))
     if st["missing"]:
         lines.append("")
-        lines.append(f"未报送 ({len(st['missing'])}): " + "、".join(st["missing"]))
+        lines.append(t("未报送 ({n}): ", n=len(st["missing"])) + join(st["missing"], lang))
     if st["unexpandable"]:
-        lines.append("无法落实到具体单位、不发模板: " + "、".join(st["unexpandable"]))
+        lines.append(t("无法落实到具体单位、不发模板: ") + join(st["unexpandable"], lang))
     c, lt = st["items"], st["lights"]
-    lines += ["", f"任务 {c['total']} 项: 已完成 {c['completed']}, 推进中 {c['in_progress']}, "
-                  f"未启动 {c['not_started']}, 无法按期完成 {c['cannot_complete']} "
-                  f"(其中牵头单位未报送 {c['unreported']} 项)",
-              f"预警灯: 正常 {lt['green']}, 预警 {lt['yellow']}, 滞后 {lt['red']}"]
+    lines += ["", t("任务 {total} 项: 已完成 {completed}, 推进中 {in_progress}, 未启动 {not_started}, "
+                    "无法按期完成 {cannot} (其中牵头单位未报送 {unreported} 项)", total=c["total"],
+                    completed=c["completed"], in_progress=c["in_progress"], not_started=c["not_started"],
+                    cannot=c["cannot_complete"], unreported=c["unreported"]),
+              t("预警灯: 正常 {green}, 预警 {yellow}, 滞后 {red}", green=lt["green"], yellow=lt["yellow"],
+                red=lt["red"])]
     red = [d for d in st["item_details"] if d["light"] == "red"]
     if red:
         lines.append("")
-        lines.append("滞后任务:")
+        lines.append(t("滞后任务:"))
         for d in red:
-            comp = "未报送" if d["completion"] is None else f"{d['completion']}%"
-            lines.append(f"  {d['number']:>3}. {_short(d['content'])}  牵头: {_units_short(d['lead_names'])}"
-                         f"  进度 {comp}  {d['status_label']}")
+            comp = t("未报送") if d["completion"] is None else f"{d['completion']}%"
+            lines.append(t("  {number:>3}. {content}  牵头: {leads}  进度 {progress}  {status}", number=d["number"],
+                           content=_short(d["content"]), leads=units_short(d["lead_names"]), progress=comp,
+                           status=t(d["status_label"])))
     return "\n".join(lines)
 
 

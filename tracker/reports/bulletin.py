@@ -12,6 +12,8 @@ The xlsx has one sheet per section plus 任务进度 (every item with its light)
 (:mod:`tracker.reports.xlsx_style`). The docx is an official-style A4 document: title
 "关于2007年第一季度工作分解任务推进情况的通报", sections 一、二、三 with tables whose header row repeats
 on every page, body in 宋体 (SimSun, set for East Asian text through ``w:eastAsia``), title in 黑体.
+With ``lang="en"`` both files are in English (:mod:`tracker.i18n`, docs/i18n.md); the file names
+and the data (units, items, problems) stay as they are.
 """
 
 from __future__ import annotations
@@ -19,22 +21,32 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from tracker.i18n import EN, ZH, date_text, join, period_label, resolve, tr
+
 BODY_FONT = ("SimSun", "宋体")
 TITLE_FONT = ("SimHei", "黑体")
+# (Latin face, East-Asian face) per language: English words in Times New Roman / Arial, the Chinese
+# data (unit names, item contents) still in 宋体 / 黑体.
+FONTS = {ZH: (BODY_FONT, TITLE_FONT), EN: (("Times New Roman", "宋体"), ("Arial", "黑体"))}
 
 
-def bulletin_title(status: dict) -> str:
-    return f"关于{status['label']}工作分解任务推进情况的通报"
+def _label(status: dict, lang: str) -> str:
+    """The period as the bulletin names it: status["label"] (2007年第一季度) / "Q1 2007"."""
+    return status["label"] if lang == ZH else period_label(status["period"], lang)
 
 
-def return_rows(status: dict) -> list[list]:
+def bulletin_title(status: dict, lang: str = ZH) -> str:
+    return tr("关于{label}工作分解任务推进情况的通报", lang, label=_label(status, lang))
+
+
+def return_rows(status: dict, lang: str = ZH) -> list[list]:
     """[序号, 单位, 报送日期, 情况] for every expected unit: returned ones by date, then the missing."""
     rows = []
     for r in status["returned"]:
-        state = f"逾期{r['days_late']}天" if r["late"] else "按时"
+        state = tr("逾期{days}天", lang, days=r["days_late"]) if r["late"] else tr("按时", lang)
         rows.append([r["unit"], r["received_at"], state])
     for u in status["missing"]:
-        rows.append([u, "", "未报送"])
+        rows.append([u, "", tr("未报送", lang)])
     return [[i + 1, *r] for i, r in enumerate(rows)]
 
 
@@ -53,74 +65,87 @@ def stated_problems(d: dict) -> str:
     return "\n".join(parts)
 
 
-def red_rows(status: dict) -> list[list]:
+def red_rows(status: dict, lang: str = ZH) -> list[list]:
     rows = []
     for d in red_items(status):
-        comp = "未报送" if d["completion"] is None else d["completion"]
-        rows.append([d["number"], d["content"], "、".join(d["lead_names"]) or "—", comp, d["status_label"]
-                     if d["completion"] is not None else "未报送", stated_problems(d)])
+        comp = tr("未报送", lang) if d["completion"] is None else d["completion"]
+        rows.append([d["number"], d["content"], join(d["lead_names"], lang) or "—", comp,
+                     tr(d["status_label"], lang) if d["completion"] is not None else tr("未报送", lang),
+                     stated_problems(d)])
     return rows
 
 
-def summary_sentences(status: dict) -> dict[str, str]:
+def summary_sentences(status: dict, lang: str = ZH) -> dict[str, str]:
     """The paragraph that opens each section."""
     returned = status["returned"]
     late = [r for r in returned if r["late"]]
     expected = len(status["missing"]) + sum(1 for r in returned if r["expected"])
-    s1 = (f"本季度应报送单位{expected}个, 截至目前已报送{len(returned)}个, 其中按时报送"
-          f"{len(returned) - len(late)}个, 逾期报送{len(late)}个; 未报送{len(status['missing'])}个。")
+    s1 = tr("本季度应报送单位{expected}个, 截至目前已报送{returned}个, 其中按时报送{on_time}个, 逾期报送{late}个; "
+            "未报送{missing}个。", lang, expected=expected, returned=len(returned),
+            on_time=len(returned) - len(late), late=len(late), missing=len(status["missing"]))
     if late:
-        s1 += "逾期报送的单位: " + "、".join(r["unit"] for r in late) + "。"
+        s1 += tr("逾期报送的单位: {units}。", lang, units=join((r["unit"] for r in late), lang))
     if status["missing"]:
-        s1 += "未报送的单位: " + "、".join(status["missing"]) + "。"
+        s1 += tr("未报送的单位: {units}。", lang, units=join(status["missing"], lang))
     c, lt = status["items"], status["lights"]
-    s2 = (f"全部{c['total']}项任务中, 已完成{c['completed']}项, 推进中{c['in_progress']}项, "
-          f"未启动{c['not_started']}项, 无法按期完成{c['cannot_complete']}项。按本季度应达进度"
-          f"{status['expected_progress']}%衡量, 进度正常{lt['green']}项, 预警{lt['yellow']}项, "
-          f"滞后{lt['red']}项。")
+    s2 = tr("全部{total}项任务中, 已完成{completed}项, 推进中{in_progress}项, 未启动{not_started}项, "
+            "无法按期完成{cannot}项。按本季度应达进度{expected}%衡量, 进度正常{green}项, 预警{yellow}项, 滞后{red}项。",
+            lang, total=c["total"], completed=c["completed"], in_progress=c["in_progress"],
+            not_started=c["not_started"], cannot=c["cannot_complete"], expected=status["expected_progress"],
+            green=lt["green"], yellow=lt["yellow"], red=lt["red"])
     reds = red_items(status)
-    s3 = (f"以下{len(reds)}项任务进度滞后, 请牵头单位抓紧推进。" if reds else "本季度无滞后任务。")
+    s3 = (tr("以下{n}项任务进度滞后, 请牵头单位抓紧推进。", lang, n=len(reds)) if reds
+          else tr("本季度无滞后任务。", lang))
     return {"returns": s1, "categories": s2, "red": s3}
 
 
 # -- xlsx ------------------------------------------------------------------------------------------
-def write_bulletin_xlsx(path: Path, status: dict, config: dict) -> Path:
+def write_bulletin_xlsx(path: Path, status: dict, config: dict, lang: str = ZH) -> Path:
     import xlsxwriter
 
     from tracker.reports.xlsx_style import Column, write_table
 
+    def t(text, /, **fields):
+        return tr(text, lang, **fields)
+
+    def col(header, *args, **kw):
+        return Column(t(header), *args, **kw)
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sent = summary_sentences(status)
+    sent = summary_sentences(status, lang)
+    label = _label(status, lang)
     wb = xlsxwriter.Workbook(str(path))
     try:
-        rows = return_rows(status)
-        fmts = [[None, None, None, "red" if r[3] == "未报送" else ("yellow" if r[3] != "按时" else None)]
+        rows = return_rows(status, lang)
+        fmts = [[None, None, None, "red" if r[3] == t("未报送") else ("yellow" if r[3] != t("按时") else None)]
                 for r in rows]
-        write_table(wb, "报送情况", [Column("序号", "int", width=6), Column("单位", "text", max_width=30),
-                                     Column("报送日期", "date", width=12), Column("情况", "center", width=12)],
-                    rows, title=f"{status['label']}报送情况", cell_formats=fmts,
-                    notes=[f"截止日期 {status['due']}。{sent['returns']}"], landscape=False)
-        write_table(wb, "分类进度", [Column("类号", "center", width=6), Column("项目分类", "text", max_width=36),
-                                     Column("任务数", "int", width=8), Column("平均完成度(%)", "percent", width=14),
-                                     Column("正常", "int", width=7), Column("预警", "int", width=7),
-                                     Column("滞后", "int", width=7)],
-                    category_rows(status), title=f"{status['label']}各类任务推进情况",
+        write_table(wb, t("报送情况"), [col("序号", "int", width=6), col("单位", "text", max_width=30),
+                                        col("报送日期", "date", width=12), col("情况", "center", width=12)],
+                    rows, title=t("{label}报送情况", label=label), cell_formats=fmts,
+                    notes=[t("截止日期 {due}。{summary}", due=status["due"], summary=sent["returns"])], landscape=False)
+        write_table(wb, t("分类进度"), [col("类号", "center", width=6), col("项目分类", "text", max_width=36),
+                                        col("任务数", "int", width=8), col("平均完成度(%)", "percent", width=14),
+                                        col("正常", "int", width=7), col("预警", "int", width=7),
+                                        col("滞后", "int", width=7)],
+                    category_rows(status), title=t("{label}各类任务推进情况", label=label),
                     notes=[sent["categories"]])
-        write_table(wb, "滞后任务", [Column("序号", "int", width=6), Column("工作内容", "wide", width=56),
-                                     Column("牵头单位", "text", width=22), Column("完成进度(%)", "percent", width=11),
-                                     Column("进展状态", "center", width=12), Column("存在问题", "wide", width=40)],
-                    red_rows(status), title=f"{status['label']}滞后任务", notes=[sent["red"]])
+        write_table(wb, t("滞后任务"), [col("序号", "int", width=6), col("工作内容", "wide", width=56),
+                                        col("牵头单位", "text", width=22), col("完成进度(%)", "percent", width=11),
+                                        col("进展状态", "center", width=12), col("存在问题", "wide", width=40)],
+                    red_rows(status, lang), title=t("{label}滞后任务", label=label), notes=[sent["red"]])
         details = status["item_details"]
-        write_table(wb, "任务进度", [Column("任务编号", "center", width=11), Column("类号", "center", width=6),
-                                     Column("序号", "int", width=6), Column("工作内容", "wide", width=56),
-                                     Column("牵头单位", "text", width=22), Column("完成进度(%)", "percent", width=11),
-                                     Column("进展状态", "center", width=12), Column("预警", "center", width=8)],
-                    [[d["item"], d["category_no"], d["number"], d["content"], "、".join(d["lead_names"]),
-                      d["completion"], d["status_label"] if d["completion"] is not None else "未报送",
-                      d["light_label"]] for d in details],
+        write_table(wb, t("任务进度"), [col("任务编号", "center", width=11), Column(tr("类号", lang, ctx="both"), "center", width=6),
+                                        col("序号", "int", width=6), col("工作内容", "wide", width=56),
+                                        col("牵头单位", "text", width=22), col("完成进度(%)", "percent", width=11),
+                                        col("进展状态", "center", width=12),
+                                        Column(tr("预警", lang, ctx="column"), "center", width=8)],
+                    [[d["item"], d["category_no"], d["number"], d["content"], join(d["lead_names"], lang),
+                      d["completion"], t(d["status_label"]) if d["completion"] is not None else t("未报送"),
+                      t(d["light_label"])] for d in details],
                     cell_formats=[[None] * 7 + [d["light"]] for d in details],
-                    title=f"{status['label']}任务进度一览", notes=[f"应达进度 {status['expected_progress']}%"])
+                    title=t("{label}任务进度一览", label=label),
+                    notes=[t("应达进度 {expected}%", expected=status["expected_progress"])])
     finally:
         wb.close()
     return path
@@ -161,7 +186,7 @@ def _para(doc, text, *, font=BODY_FONT, size=14, bold=False, align=None, indent=
     return p
 
 
-def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float]):
+def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float], fonts=FONTS[ZH]):
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.shared import Cm
@@ -174,7 +199,7 @@ def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float]):
     trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))  # repeat on each page
     for cell, h in zip(hdr.cells, headers, strict=True):
         cell.text = ""
-        _font(cell.paragraphs[0].add_run(h), TITLE_FONT, 10.5, True)
+        _font(cell.paragraphs[0].add_run(h), fonts[1], 10.5, True)
         _shade(cell, "D9E1F2")
     for values in rows:
         cells = t.add_row().cells
@@ -186,7 +211,7 @@ def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float]):
             for i, line in enumerate(lines):
                 if i:
                     para = cell.add_paragraph()
-                _font(para.add_run(line), BODY_FONT, 10.5)
+                _font(para.add_run(line), fonts[0], 10.5)
     for row in t.rows:
         for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
@@ -202,64 +227,80 @@ def _shade(cell, hex_color: str) -> None:
     tcpr.append(shd)
 
 
-def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | None = None) -> Path:
+def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | None = None,
+                        lang: str = ZH) -> Path:
     from docx import Document
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
+    def t(text, /, **fields):
+        return tr(text, lang, **fields)
+
+    body, head = FONTS[lang]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     today = today or date.today()
-    office = config.get("office", {}).get("name") or "领导小组办公室"
-    sent = summary_sentences(status)
+    office = t(config.get("office", {}).get("name") or "领导小组办公室")
+    sent = summary_sentences(status, lang)
+    label = _label(status, lang)
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT[0]
+    normal.font.name = body[0]
     normal.font.size = Pt(14)
     rpr = normal.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), BODY_FONT[1])
+    rfonts.set(qn("w:eastAsia"), body[1])
     for section in doc.sections:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
         section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    doc.core_properties.title = bulletin_title(status)
+    title = bulletin_title(status, lang)
+    doc.core_properties.title = title
     doc.core_properties.author = office
 
-    _para(doc, bulletin_title(status), font=TITLE_FONT, size=22, align="center", space_after=18)
-    _para(doc, "各责任单位:", indent=False)
+    def para(text, **kw):
+        return _para(doc, text, font=kw.pop("font", body), **kw)
+
+    def table(headers, rows, widths):
+        return _table(doc, [t(h) for h in headers], rows, widths, fonts=(body, head))
+
+    para(title, font=head, size=22, align="center", space_after=18)
+    para(t("各责任单位:"), indent=False)
     plan = status["plan"]
-    _para(doc, f"根据{plan['year']}年{plan['name']}的要求, 现将{status['label']}各责任单位工作进展情况"
-               f"报送及任务推进情况通报如下(报送截止日期为{status['due']}):")
+    para(t("根据{year}年{name}的要求, 现将{label}各责任单位工作进展情况报送及任务推进情况通报如下(报送截止日期为{due}):",
+           year=plan["year"], name=plan["name"], label=label, due=status["due"]))
 
-    _para(doc, "一、报送情况", font=TITLE_FONT, size=16, indent=False)
-    _para(doc, sent["returns"])
-    _table(doc, ["序号", "单位", "报送日期", "情况"], return_rows(status), [1.5, 7.5, 3.5, 3.0])
+    para(t("一、报送情况"), font=head, size=16, indent=False)
+    para(sent["returns"])
+    table(["序号", "单位", "报送日期", "情况"], return_rows(status, lang), [1.5, 7.5, 3.5, 3.0])
 
-    _para(doc, "二、各类任务推进情况", font=TITLE_FONT, size=16, indent=False)
-    _para(doc, sent["categories"])
-    _table(doc, ["类号", "项目分类", "任务数", "平均完成度(%)", "正常", "预警", "滞后"],
-           category_rows(status), [1.3, 6.2, 1.5, 2.6, 1.3, 1.3, 1.3])
+    para(t("二、各类任务推进情况"), font=head, size=16, indent=False)
+    para(sent["categories"])
+    table(["类号", "项目分类", "任务数", "平均完成度(%)", "正常", "预警", "滞后"],
+          category_rows(status), [1.3, 6.2, 1.5, 2.6, 1.3, 1.3, 1.3])
 
-    _para(doc, "三、滞后任务", font=TITLE_FONT, size=16, indent=False)
-    _para(doc, sent["red"])
-    reds = red_rows(status)
+    para(t("三、滞后任务"), font=head, size=16, indent=False)
+    para(sent["red"])
+    reds = red_rows(status, lang)
     if reds:
-        _table(doc, ["序号", "工作内容", "牵头单位", "完成进度(%)", "进展状态", "存在问题"], reds,
-               [1.2, 5.6, 3.0, 1.8, 1.8, 2.6])
-    _para(doc, "请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。")
-    _para(doc, office, align="right")
-    _para(doc, f"{today.year}年{today.month}月{today.day}日", align="right")
+        table(["序号", "工作内容", "牵头单位", "完成进度(%)", "进展状态", "存在问题"], reds,
+              [1.2, 5.6, 3.0, 1.8, 1.8, 2.6])
+    para(t("请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。"))
+    para(office, align="right")
+    para(date_text(today, lang), align="right")
     doc.save(str(path))
     return path
 
 
-def write_bulletin(out_dir: Path, status: dict, config: dict, today: date | None = None) -> list[Path]:
-    """Write ``PERIOD-季度通报.xlsx`` and ``PERIOD-季度通报.docx`` into ``out_dir``."""
+def write_bulletin(out_dir: Path, status: dict, config: dict, today: date | None = None,
+                   lang: str | None = None) -> list[Path]:
+    """Write ``PERIOD-季度通报.xlsx`` and ``PERIOD-季度通报.docx`` into ``out_dir`` (the same file
+    names in English); ``lang`` "zh"/"en", by default ``[office] language`` of ``config``, else zh."""
+    lang = resolve(lang, config)
     out_dir = Path(out_dir)
     base = f"{status['period']}-季度通报"
-    return [write_bulletin_xlsx(out_dir / f"{base}.xlsx", status, config),
-            write_bulletin_docx(out_dir / f"{base}.docx", status, config, today)]
+    return [write_bulletin_xlsx(out_dir / f"{base}.xlsx", status, config, lang),
+            write_bulletin_docx(out_dir / f"{base}.docx", status, config, today, lang)]

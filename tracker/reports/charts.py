@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.i18n import ZH, quarter_label, tr
+
 COLORS = {"green": "#4CAF50", "yellow": "#F0B400", "red": "#D9453D", "blue": "#3B73B9",
           "grey": "#B0B0B0", "dark": "#333333"}
 RETURN_COLORS = {"on_time": "#4CAF50", "late": "#F0A030", "missing": "#D9453D", "pending": "#D0D0D0"}
@@ -133,13 +135,13 @@ def _short(text: str, n: int) -> str:
 
 
 # -- the charts ------------------------------------------------------------------------------------
-def category_chart(data: dict):
+def category_chart(data: dict, lang: str = ZH):
     from matplotlib.figure import Figure
 
     cats = data["categories"]
     passline = data["thresholds"]["pass_completion"]
-    labels = [f"{c['category_no']}、{_short(c['category'], 14)}" if c["category_no"] else _short(c["category"], 16)
-              for c in cats]
+    labels = [tr("{no}、{name}", lang, no=c["category_no"], name=_short(c["category"], 14)) if c["category_no"]
+              else _short(c["category"], 16) for c in cats]
     values = [c["completion"] or 0 for c in cats]
     fig = Figure(figsize=(8, max(2.6, 0.42 * len(cats) + 1.3)), dpi=150)
     ax = fig.add_subplot()
@@ -148,23 +150,23 @@ def category_chart(data: dict):
               for v in values]
     ax.barh(y, values, color=colors, height=0.62)
     for yy, v, c in zip(y, values, cats, strict=True):
-        ax.text(min(v, 100) + 1, yy, f"{v:.1f}%  ({c['items']}项)", va="center", fontsize=8.5,
-                color=COLORS["dark"])
+        ax.text(min(v, 100) + 1, yy, tr("{value}%  ({n}项)", lang, value=f"{v:.1f}", n=c["items"]),
+                va="center", fontsize=8.5, color=COLORS["dark"])
     ax.axvline(passline, color=COLORS["red"], linestyle="--", linewidth=1)
-    ax.text(passline, len(cats) - 0.35, f" 合格线 {passline:g}%", color=COLORS["red"], fontsize=8,
-            va="bottom")
+    ax.text(passline, len(cats) - 0.35, tr(" 合格线 {line}%", lang, line=f"{passline:g}"), color=COLORS["red"],
+            fontsize=8, va="bottom")
     ax.set_yticks(y, labels, fontsize=9)
     ax.set_xlim(0, 118)
     ax.set_ylim(-0.6, len(cats) - 0.1)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
-    ax.set_xlabel("完成度 (%)")
-    ax.set_title(f"{data['year']}年度各类任务完成度", fontsize=12)
+    ax.set_xlabel(tr("完成度 (%)", lang))
+    ax.set_title(tr("{year}年度各类任务完成度", lang, year=data["year"]), fontsize=12)
     _tidy(ax)
     fig.tight_layout()
     return fig
 
 
-def unit_chart(data: dict, top: int = 15, bottom: int = 15):
+def unit_chart(data: dict, top: int = 15, bottom: int = 15, lang: str = ZH):
     """Units that lead something, by completion; with more than top+bottom units only both ends."""
     from matplotlib.figure import Figure
 
@@ -183,7 +185,7 @@ def unit_chart(data: dict, top: int = 15, bottom: int = 15):
     for i, u in enumerate(rows):
         yy = n - 1 - i
         if u is None:
-            labels.append(f"…… 其余 {hidden} 个单位 ……")
+            labels.append(tr("…… 其余 {n} 个单位 ……", lang, n=hidden))
             ys.append(yy)
             values.append(0)
             colors.append("white")
@@ -202,17 +204,17 @@ def unit_chart(data: dict, top: int = 15, bottom: int = 15):
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlim(0, 112)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
-    ax.set_xlabel(f"牵头任务平均完成度 (%)    红色虚线: 合格线 {passline:g}%")
-    title = f"{data['year']}年度各单位完成度排名"
+    ax.set_xlabel(tr("牵头任务平均完成度 (%)    红色虚线: 合格线 {line}%", lang, line=f"{passline:g}"))
+    title = tr("{year}年度各单位完成度排名", lang, year=data["year"])
     if hidden:
-        title += f" (前 {top} 名与后 {bottom} 名, 共 {len(units)} 个牵头单位)"
+        title += tr(" (前 {top} 名与后 {bottom} 名, 共 {n} 个牵头单位)", lang, top=top, bottom=bottom, n=len(units))
     ax.set_title(title, fontsize=11)
     _tidy(ax)
     fig.tight_layout()
     return fig
 
 
-def trend_chart(data: dict):
+def trend_chart(data: dict, lang: str = ZH):
     from matplotlib.figure import Figure
 
     trend = data["trend"]
@@ -220,33 +222,34 @@ def trend_chart(data: dict):
     fig = Figure(figsize=(8, 4.2), dpi=150)
     ax = fig.add_subplot()
     x = list(range(len(trend)))
-    labels = [f"第{'一二三四'[i]}季度" for i in x]
+    labels = [quarter_label(i, lang) for i in x]
     exp = [t["expected"] for t in trend]
-    ax.plot(x, exp, linestyle="--", color=COLORS["grey"], marker="o", label="应达进度")
+    ax.plot(x, exp, linestyle="--", color=COLORS["grey"], marker="o", label=tr("应达进度", lang))
     pts = [(i, t["completion"]) for i, t in enumerate(trend) if t["completion"] is not None]
     if pts:
         ax.plot([p[0] for p in pts], [p[1] for p in pts], color=COLORS["blue"], marker="o", linewidth=2,
-                label="工作完成度")
+                label=tr("工作完成度", lang))
         for i, v in pts:
             below = v < trend[i]["expected"]  # keep the label off the expected-progress line
             ax.annotate(f"{v:.1f}%", (i, v), textcoords="offset points", xytext=(0, -15 if below else 8),
                         ha="center", fontsize=9, color=COLORS["blue"])
-    ax.axhline(passline, color=COLORS["red"], linestyle=":", linewidth=1, label=f"合格线 {passline:g}%")
+    ax.axhline(passline, color=COLORS["red"], linestyle=":", linewidth=1,
+               label=tr("合格线 {line}%", lang, line=f"{passline:g}"))
     for i, t in enumerate(trend):
-        ax.text(i, 2, f"报送 {t['units_returned']}/{t['units_expected']}", ha="center", fontsize=8,
-                color=COLORS["dark"])
+        ax.text(i, 2, tr("报送 {returned}/{expected}", lang, returned=t["units_returned"],
+                         expected=t["units_expected"]), ha="center", fontsize=8, color=COLORS["dark"])
     ax.set_xticks(x, labels)
     ax.set_ylim(0, 110)
     ax.set_xlim(-0.4, len(trend) - 0.6)
-    ax.set_ylabel("完成度 (%)")
-    ax.set_title(f"{data['year']}年度各季度工作完成度", fontsize=12)
+    ax.set_ylabel(tr("完成度 (%)", lang))
+    ax.set_title(tr("{year}年度各季度工作完成度", lang, year=data["year"]), fontsize=12)
     ax.legend(loc="upper left", fontsize=8.5, frameon=False)
     _tidy(ax)
     fig.tight_layout()
     return fig
 
 
-def heatmap_chart(data: dict, max_rows: int = 40):
+def heatmap_chart(data: dict, max_rows: int = 40, lang: str = ZH):
     """Units × quarters. With more than ``max_rows`` units, every unit with a late, missing or
     pending quarter is shown and the units that returned every quarter on time share one row."""
     from matplotlib.colors import ListedColormap
@@ -264,7 +267,7 @@ def heatmap_chart(data: dict, max_rows: int = 40):
         keep = [i for i, u in enumerate(units) if any(u["quarters"][q] != "on_time" for q in quarters)]
         rest = len(units) - len(keep)
         if rest > 1:
-            labels = [labels[i] for i in keep] + [f"其余 {rest} 个单位 (全部按时)"]
+            labels = [labels[i] for i in keep] + [tr("其余 {n} 个单位 (全部按时)", lang, n=rest)]
             grid = [grid[i] for i in keep] + [[0] * len(quarters)]
     n = max(1, len(labels))
     fig = Figure(figsize=(7, max(3.0, 0.24 * n + 1.7)), dpi=150)
@@ -272,7 +275,7 @@ def heatmap_chart(data: dict, max_rows: int = 40):
     cmap = ListedColormap([RETURN_COLORS[k] for k in order])
     if grid:
         ax.imshow(grid, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(len(quarters)), [f"第{'一二三四'[i]}季度" for i in range(len(quarters))], fontsize=9)
+    ax.set_xticks(range(len(quarters)), [quarter_label(i, lang) for i in range(len(quarters))], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(labels)), labels, fontsize=7.5 if n > 40 else 8.5)
     ax.set_xticks([i + 0.5 for i in range(len(quarters) - 1)], minor=True)
@@ -282,8 +285,9 @@ def heatmap_chart(data: dict, max_rows: int = 40):
     ax.tick_params(which="major", length=0)
     for s in ax.spines.values():
         s.set_visible(False)
-    ax.set_title(f"{data['year']}年度各单位季度报送情况 (共 {len(units)} 个单位)", fontsize=12, pad=24)
-    handles = [Patch(color=RETURN_COLORS[k], label=RETURN_LABEL[k]) for k in order]
+    ax.set_title(tr("{year}年度各单位季度报送情况 (共 {n} 个单位)", lang, year=data["year"], n=len(units)),
+                 fontsize=12, pad=24)
+    handles = [Patch(color=RETURN_COLORS[k], label=tr(RETURN_LABEL[k], lang)) for k in order]
     fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=9, frameon=False)
     fig.tight_layout(rect=(0, 0.35 / fig.get_figheight(), 1, 1))
     return fig
@@ -298,8 +302,10 @@ CHARTS = {"category": (category_chart, "各类任务完成度"), "units": (unit_
           "trend": (trend_chart, "各季度工作完成度"), "heatmap": (heatmap_chart, "各单位季度报送情况")}
 
 
-def write_charts(data: dict, out_dir: Path, font: FontChoice | None = None, config: dict | None = None) -> dict:
-    """Draw every chart; returns {name: {"png": path, "svg": path, "title": 中文标题}}."""
+def write_charts(data: dict, out_dir: Path, font: FontChoice | None = None, config: dict | None = None,
+                 lang: str = ZH) -> dict:
+    """Draw every chart; returns {name: {"png": path, "svg": path, "title": 标题}} (the title in
+    ``lang``; the Chinese data labels are drawn with the CJK font in either language)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -313,11 +319,11 @@ def write_charts(data: dict, out_dir: Path, font: FontChoice | None = None, conf
         if font.family is None:  # the one-line note says so; no warning per missing glyph
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
         for name, (draw, title) in CHARTS.items():
-            fig = draw(data)
+            fig = draw(data, lang=lang)
             png = out_dir / f"{data['year']}-{name}.png"
             svg = out_dir / f"{data['year']}-{name}.svg"
             fig.savefig(png, dpi=150, metadata={"Software": None})
             fig.savefig(svg, metadata={"Date": None, "Creator": None})
-            written[name] = {"png": png, "svg": svg, "title": title}
+            written[name] = {"png": png, "svg": svg, "title": tr(title, lang)}
     return written
 

@@ -20,6 +20,8 @@ import base64
 import re
 from pathlib import Path
 
+from tracker.i18n import ZH, tr
+
 TEMPLATE = "dashboard.html.j2"
 RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
 
@@ -94,7 +96,9 @@ def font_face_css(font, text: str) -> str:
         return ""
 
 
-def render(data: dict, charts: dict | None = None, font=None, workspace_root: Path | None = None) -> str:
+def render(data: dict, charts: dict | None = None, font=None, workspace_root: Path | None = None,
+           lang: str = ZH) -> str:
+    """The page as text; ``lang`` "zh" (default) or "en" (:mod:`tracker.i18n`)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(workspace_root)]),
@@ -107,10 +111,18 @@ def render(data: dict, charts: dict | None = None, font=None, workspace_root: Pa
         svg = Path(files["svg"]).read_text(encoding="utf-8")
         inlined[name] = {"svg": jinja2.utils.markupsafe.Markup(inline_svg(svg, f"c-{name}")),
                          "title": files.get("title", name)}
+    from tracker.reports.inspection import report_title, rule_message
     from tracker.reports.inspection_docx import behind
 
-    ctx = {"d": data, "charts": inlined, "return_label": RETURN_LABEL, "behind": behind,
-           "quarters": [t["quarter"] for t in data["trend"]]}
+    def t(text, /, ctx="", **fields):
+        return tr(text, lang, ctx=ctx, **fields)
+
+    ctx = {"d": data, "charts": inlined, "return_label": RETURN_LABEL,
+           "behind": lambda item: behind(item, lang),
+           "quarters": [x["quarter"] for x in data["trend"]],
+           "lang": lang, "html_lang": "zh-CN" if lang == ZH else "en", "t": t,
+           "title": report_title(data["year"], lang), "list_sep": "、" if lang == ZH else ", ",
+           "rule_message": lambda rule: rule_message(rule, lang)}
     html = tpl.render(**ctx, font_css="")
     css = font_face_css(font, html) if font is not None else ""
     if css:
@@ -119,10 +131,10 @@ def render(data: dict, charts: dict | None = None, font=None, workspace_root: Pa
 
 
 def write_dashboard(data: dict, path: Path, charts: dict | None = None, font=None,
-                    workspace_root: Path | None = None) -> Path:
+                    workspace_root: Path | None = None, lang: str = ZH) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(data, charts, font, workspace_root), encoding="utf-8")
+    path.write_text(render(data, charts, font, workspace_root, lang), encoding="utf-8")
     return path
 
 
