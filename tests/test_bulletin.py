@@ -143,6 +143,12 @@ def test_bulletin_docx(status, tmp_path):
                                       ["三", "加强宣传培训", "1", "10", "0", "0", "1"]]
     assert cell_texts(red_t)[2] == ["5", "举办知识产权培训班", "市科技局", "10", "无法按期完成",
                                     "市科技局: =1+2 资金未到位"]
+    # LibreOffice and WPS lay out by the table grid, Word by the cell widths: both say the same
+    from docx.shared import Cm
+
+    grid = [int(c.get(qn("w:w"))) for c in returns_t._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert [round(g / 567, 1) for g in grid] == [1.5, 7.5, 3.5, 3.0]  # 567 twips per cm
+    assert abs(returns_t.rows[1].cells[1].width - Cm(7.5)) < Cm(0.01)  # stored in twips
     # header rows repeat on every page
     for t in doc.tables:
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -209,3 +215,11 @@ def test_red_collective_item_names_the_collective_and_member_problems(status, tm
     assert rows[1][5] == "越秀区政府: 资金未落实"
     red_t = Document(str(docx_path)).tables[2]
     assert cell_texts(red_t)[1][2] == "各区政府"
+
+
+def test_bulletin_opening_does_not_repeat_the_year(status, tmp_path):
+    """Plan names usually begin with their year ("2007年广州市…"): "根据2007年2007年…" would read wrong."""
+    status = {**status, "plan": {**status["plan"], "name": "2007年测试计划"}}
+    _, path = write_bulletin(tmp_path / "b", status, default_config())
+    opening = [p.text for p in Document(str(path)).paragraphs if p.text.startswith("根据")]
+    assert opening and opening[0].startswith("根据2007年测试计划的要求")

@@ -212,6 +212,10 @@ def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float], fo
                 if i:
                     para = cell.add_paragraph()
                 _font(para.add_run(line), fonts[0], 10.5)
+    # Word reads the cell widths, LibreOffice and WPS the table grid: set both, autofit off
+    t.autofit = False
+    for col, w in zip(t.columns, widths_cm, strict=True):
+        col.width = Cm(w)
     for row in t.rows:
         for cell, w in zip(row.cells, widths_cm, strict=True):
             cell.width = Cm(w)
@@ -270,8 +274,11 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | No
     para(title, font=head, size=22, align="center", space_after=18)
     para(t("各责任单位:"), indent=False)
     plan = status["plan"]
+    name = plan["name"]
+    if lang == ZH and name.startswith(f"{plan['year']}年"):  # "根据2007年2007年广州市…" reads wrong
+        name = name[len(f"{plan['year']}年"):]
     para(t("根据{year}年{name}的要求, 现将{label}各责任单位工作进展情况报送及任务推进情况通报如下(报送截止日期为{due}):",
-           year=plan["year"], name=plan["name"], label=label, due=status["due"]))
+           year=plan["year"], name=name, label=label, due=status["due"]))
 
     para(t("一、报送情况"), font=head, size=16, indent=False)
     para(sent["returns"])
