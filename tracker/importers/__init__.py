@@ -39,6 +39,20 @@ def decode_text(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def read_text_file(path: Path) -> str:
+    """A text file's contents, decoded as :func:`decode_text` does; an unreadable or empty file is
+    an InputError naming it (every text reader goes through here)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
+    text = decode_text(data)
+    if not text.strip():
+        raise InputError(Problem("empty-file", "文件是空的", file=path.name))
+    return text
+
+
 def identify(path: Path) -> str:
     """The form of a file from its content: xlsx, xls, ods, csv, docx, text or narrative."""
     name = Path(path).name

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.model import RawRow, RawTable, Where
-from tracker.problems import InputError, Problem, Problems
+from tracker.problems import InputError, Problems
 
 # -- characters ------------------------------------------------------------------------------------
 # Heavy, double and mixed box characters as the light ones, so every paste looks the same.
@@ -367,16 +367,9 @@ def _plain(s: str) -> str:
 
 # -- the importer ----------------------------------------------------------------------------------
 def extract(path: Path, problems: Problems) -> RawTable:
-    from tracker.importers import decode_text
+    from tracker.importers import read_text_file
 
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
-    if not data.strip():
-        raise InputError(Problem("empty-file", "文件是空的", file=path.name))
-    return extract_text(decode_text(data), path.name, problems)
+    return extract_text(read_text_file(path), Path(path).name, problems)
 
 
 def _find_title(lines: list[str], first_box: int) -> str:

@@ -14,23 +14,16 @@ from pathlib import Path
 
 from tracker.importers.table import Sheet, rows_from_sheets
 from tracker.model import RawTable
-from tracker.problems import InputError, Problem, Problems
+from tracker.problems import Problems
 
 DELIMITERS = (",", "\t", ";")
 
 
 def extract(path: Path, problems: Problems) -> RawTable:
-    from tracker.importers import decode_text
+    from tracker.importers import read_text_file
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
-    text = decode_text(data)
-    if not text.strip():
-        raise InputError(Problem("empty-file", "文件是空的", file=path.name))
-    rows = parse_csv(text)
+    rows = parse_csv(read_text_file(path))
     return rows_from_sheets([Sheet(name="", rows=rows)], file=path.name, problems=problems, fmt="csv")
 
 

@@ -108,13 +108,9 @@ def _paragraphs(path: Path) -> list[str]:
     path = Path(path)
     if zipfile.is_zipfile(path):
         return extract_docx_paragraphs(path)
-    from tracker.importers import decode_text
+    from tracker.importers import read_text_file
 
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
-    return decode_text(data).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return read_text_file(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 # -- parsing ----------------------------------------------------------------------------------------
