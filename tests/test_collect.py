@@ -158,6 +158,19 @@ def test_text_output_and_exit_codes(ws, tmp_path):
     assert r.exit_code == 0 and json.loads(r.stdout) == {"accepted": [], "rejected": []}
 
 
+def test_files_received_before_are_one_line_unless_verbose(ws, tmp_path):
+    """An inbox keeps what it was given: the next collect names only what is new."""
+    f = fill(tpl(ws, "市财政局"), values(ws, "市财政局"), out=tmp_path / "a.xlsx")
+    assert invoke(ws, "collect", str(f), "--received", "2007-04-08").exit_code == 0
+    g = fill(tpl(ws, "市知识产权局"), values(ws, "市知识产权局"), out=tmp_path / "b.xlsx")
+    r = invoke(ws, "collect", str(f), str(g), "--received", "2007-04-09")
+    assert r.exit_code == 0
+    assert "b.xlsx" in r.stdout and "a.xlsx" not in r.stdout
+    assert "其中 1 个此前已收到过, 未作改动; 加 -v 逐个列出" in r.stdout
+    r = invoke(ws, "collect", str(f), str(g), "--received", "2007-04-09", "-v")
+    assert "✔ a.xlsx: 市财政局 2007Q1, 1 项  [重复, 未改动]" in r.stdout
+
+
 # -- the same file twice, supersede, content duplicates ----------------------------------------------
 def test_same_file_twice_changes_nothing(ws, tmp_path):
     f = fill(tpl(ws, "市知识产权局"), values(ws, "市知识产权局"), out=tmp_path / "a.xlsx")

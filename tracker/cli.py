@@ -475,9 +475,10 @@ def templates(ws, period, output, units_, as_json):
 @click.option("--period", default=None, help="只接收该季度的报表 (默认: 按收到日期, 当季或上一季度)")
 @click.option("--dry-run", is_flag=True, help="只检查, 不存档、不入库、不写回执")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.option("-v", "--verbose", is_flag=True, help="也逐个列出此前已收到过、未作改动的文件")
 @click.pass_context
 @workspace_options
-def collect(ctx, ws, paths, received, period, dry_run, as_json):
+def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
     """收集各单位报回的填报表 (xlsx/xls/ods): 存档、检查、入库, 并为每个文件写回执。
 
     PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
@@ -496,6 +497,8 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json):
         if not res.files:
             click.echo("没有找到要收集的文件。")
         for f in res.files:
+            if not verbose and (f.duplicate or f.outcome == "duplicate"):
+                continue  # received before and unchanged: counted in the summary line below
             if f.accepted:
                 tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
                     "已接收, 替代此前报表" if f.superseded else "已接收")
@@ -506,7 +509,8 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json):
                 print_problems(f.problems, err=False)
         dry = " (试运行, 未作任何改动)" if dry_run else ""
         again = sum(1 for f in res.files if f.duplicate or f.outcome == "duplicate")
-        again_text = f" (其中 {again} 个此前已收到过, 未作改动)" if again else ""
+        again_text = (f" (其中 {again} 个此前已收到过, 未作改动{'' if verbose else '; 加 -v 逐个列出'})"
+                      if again else "")
         click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个"
                    f"{again_text}{dry}")
         if res.files and not dry_run:
