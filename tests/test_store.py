@@ -69,3 +69,25 @@ def test_failed_transaction_leaves_store_unchanged(db_url):
             raise RuntimeError("boom")
     assert s.dump() == before
     s.close()
+
+
+def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
+    """A store made by schema 1 (before the indexes) is brought up to date, data kept."""
+    from sqlalchemy import create_engine, inspect
+
+    from tracker import store as st
+
+    eng = create_engine(db_url)
+    with eng.begin() as conn:  # schema 1 exactly as migration 1 made it, without later indexes
+        st.metadata.create_all(conn)
+        for ix in st.INDEXES_2:
+            ix.drop(conn, checkfirst=True)
+        conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="1"))
+    eng.dispose()
+    s = Store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION == 2
+    names = {ix["name"] for ix in inspect(s.engine).get_indexes("returns")}
+    assert {"ix_returns_unit_period", "ix_returns_period"} <= names
+    s.save_plan(small_plan())
+    assert s.load_plan(2007).items[0].number == 1
+    s.close()

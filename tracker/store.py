@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -140,8 +141,21 @@ def _migration_1(conn) -> None:
     metadata.create_all(conn)
 
 
+# Schema 2: indexes for the lookups collect, status and the report make for every file and quarter
+# (a unit's current return for a period; a period's returns). Declared once, here; on a new store
+# migration 1's create_all makes them already and migration 2 finds them there.
+INDEXES_2 = (Index("ix_returns_unit_period", returns.c.unit, returns.c.period),
+             Index("ix_returns_period", returns.c.period),
+             Index("ix_received_unit_period", received.c.unit, received.c.period))
+
+
+def _migration_2(conn) -> None:
+    for ix in INDEXES_2:
+        ix.create(conn, checkfirst=True)
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1]
+MIGRATIONS = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
