@@ -48,7 +48,8 @@ def test_demo_writes_what_the_office_would_open(demo):
 def test_demo_year_figures_agree_with_report_and_status(demo):
     out, _ = demo
     runner = CliRunner()
-    r = runner.invoke(main, ["-w", str(out), "report", "2007", "--json", "-o", str(out / "again")])
+    r = runner.invoke(main, ["-w", str(out), "report", "2007", "--json", "-o", str(out / "again"),
+                             "--as-of", "2008-01-31"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
     assert 0 <= data["completion"] <= 100 and 0 <= data["score"] <= 100
@@ -57,3 +58,10 @@ def test_demo_year_figures_agree_with_report_and_status(demo):
     assert len(st["missing"]) == 1  # one unit never returns Q4
     assert any(r["late"] for r in st["returned"])
     assert sum(1 for u in data["units"] if u["returns_missing"]) >= 1
+
+
+def test_demo_report_is_dated_when_the_office_inspects(demo):
+    """Early the next year, not the day the demo happens to run."""
+    out, _ = demo
+    html = (out / "reports" / "2007" / "2007-dashboard.html").read_text(encoding="utf-8")
+    assert "统计截至 2008-01-31" in html

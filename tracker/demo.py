@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
@@ -86,8 +87,6 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
             accepted += len(res.accepted)
             rejected += len(res.rejected)
         for fixed, when in corrections:
-            from datetime import timedelta
-
             res = collect(ws, [fixed], received=when + timedelta(days=2))
             corrected += len(res.accepted)
         st = period_status(ws, plan, registry, period, config)
@@ -102,7 +101,10 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
         fixes = f", 其中 {rejected} 份有错被退回 (已发回执) 后更正重报 {corrected} 份" if rejected else ""
         echo(f"[2/3] {period.label}: 下发模板 {len(files)} 份, 收到 {accepted + rejected} 份{fixes}; "
              f"逾期 {q['late']} 个单位, 未报 {q['missing']} 个单位; 通报 {', '.join(p.name for p in written)}")
-    data = gather(ws, plan.year)
+    # the office inspects early the next year ("次年初"): figures as of three weeks after Q4's due date
+    as_of = year_periods(plan.year)[-1].due(config) + timedelta(days=21)
+    data = gather(ws, plan.year, as_of)
+    summary["as_of"] = as_of.isoformat()
     report_dir = ws.reports / str(plan.year)
     written = write_report(data, report_dir, config, workspace_root=ws.root)
     echo("[3/3] " + summary_text(data, written))
