@@ -392,7 +392,6 @@ class _Inspector:
     def _member(self, z, info, total: int, sheet_names) -> int:
         import zipfile
 
-        lim = self.limits
         name = info.filename
         low = name.lower()
         is_xml = low.endswith((".xml", ".rels", ".vml")) or low == "[content_types].xml"
@@ -405,29 +404,8 @@ class _Inspector:
         if info.compress_size <= CHUNK and info.file_size < CHUNK:
             # the usual member: one read, one bounded inflate, the same checks in the same order
             return self._small_member(info, d, total, is_xml, scanner)
-        produced = 0
-        crc = 0
-        head = b""
-
-        def take(piece: bytes) -> None:
-            nonlocal produced, crc, head, total
-            if not piece:
-                return
-            produced += len(piece)
-            total += len(piece)
-            if produced > info.file_size:
-                raise self.damaged(f"{name} 解压后的大小与文件头不符")
-            if total > lim.max_total:
-                raise self.err("zip-bomb", f"文件解压后过大 (超过 {_mb(lim.max_total)}), 可能是“压缩炸弹”, 拒绝读取")
-            crc = zlib.crc32(piece, crc)
-            if is_xml and len(head) < 65536:
-                head += piece[:65536]
-                if _has_doctype(head):
-                    raise self.err("xml-entities", f"{name} 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的 Office/WPS/"
-                                   "LibreOffice 文件不会有; 可能是“实体炸弹”, 拒绝读取")
-            if scanner is not None:
-                scanner.feed(piece)
-
+        check = _MemberCheck(self, info, total, is_xml, scanner)
+        take = check.take
         try:
             for chunk in self._raw_stream(z, info):
                 if d is None:
@@ -446,20 +424,13 @@ class _Inspector:
                     raise self.damaged(f"{name} 数据不完整")
         except zlib.error:
             raise self.damaged(f"{name} 压缩数据损坏") from None
-        if produced != info.file_size:
-            raise self.damaged(f"{name} 大小与文件头不符")
-        if crc != info.CRC:
-            raise self.damaged(f"{name} 校验和不符")
-        if scanner is not None:
-            scanner.close()
-        return total
+        return check.finish()
 
     def _small_member(self, info, d, total: int, is_xml: bool, scanner) -> int:
         """:meth:`_member` for a member under CHUNK both ways, without the streaming machinery:
         the streaming loop would read it in one chunk and inflate it in one piece (at most CHUNK
         bytes), so this runs the same checks on the same piece, in the same order."""
         name = info.filename
-        lim = self.limits
         raw = b"".join(self._raw_stream(None, info))
         try:
             if d is None:
@@ -469,33 +440,12 @@ class _Inspector:
                 flushed, eof = (b"", True) if d.eof else (d.flush(), d.eof)
         except zlib.error:
             raise self.damaged(f"{name} 压缩数据损坏") from None
-        crc = 0
-        produced = 0
-        head = b""
-        for part in (piece, flushed):
-            if not part:
-                continue
-            produced += len(part)
-            total += len(part)
-            if produced > info.file_size:
-                raise self.damaged(f"{name} 解压后的大小与文件头不符")
-            if total > lim.max_total:
-                raise self.err("zip-bomb", f"文件解压后过大 (超过 {_mb(lim.max_total)}), 可能是“压缩炸弹”, 拒绝读取")
-            crc = zlib.crc32(part, crc)
-            if is_xml and len(head) < 65536 and _has_doctype(head := head + part[:65536]):
-                raise self.err("xml-entities", f"{name} 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的 Office/WPS/"
-                               "LibreOffice 文件不会有; 可能是“实体炸弹”, 拒绝读取")
-            if scanner is not None:
-                scanner.feed(part)
+        check = _MemberCheck(self, info, total, is_xml, scanner)
+        check.take(piece)
+        check.take(flushed)
         if d is not None and not eof and info.compress_size:
             raise self.damaged(f"{name} 数据不完整")
-        if produced != info.file_size:
-            raise self.damaged(f"{name} 大小与文件头不符")
-        if crc != info.CRC:
-            raise self.damaged(f"{name} 校验和不符")
-        if scanner is not None:
-            scanner.close()
-        return total
+        return check.finish()
 
     def _sheet_names(self, z, names: list[str]):
         """xl/worksheets/sheetN.xml -> the sheet's name, from workbook.xml and its rels (defusedxml).
@@ -541,6 +491,48 @@ class _Inspector:
                 if rid in target:
                     out[target[rid]] = el.get("name", "")
         return out
+
+
+class _MemberCheck:
+    """What every inflated piece of a zip member goes through, in this order, and the checks at its
+    end: both the streaming and the one-piece path of :meth:`_Inspector._member` use it."""
+
+    def __init__(self, insp: _Inspector, info, total: int, is_xml: bool, scanner):
+        self.insp, self.info, self.total = insp, info, total
+        self.is_xml, self.scanner = is_xml, scanner
+        self.produced = 0
+        self.crc = 0
+        self.head = b""
+
+    def take(self, piece: bytes) -> None:
+        if not piece:
+            return
+        insp, name, lim = self.insp, self.info.filename, self.insp.limits
+        self.produced += len(piece)
+        self.total += len(piece)
+        if self.produced > self.info.file_size:
+            raise insp.damaged(f"{name} 解压后的大小与文件头不符")
+        if self.total > lim.max_total:
+            raise insp.err("zip-bomb", f"文件解压后过大 (超过 {_mb(lim.max_total)}), 可能是“压缩炸弹”, 拒绝读取")
+        self.crc = zlib.crc32(piece, self.crc)
+        if self.is_xml and len(self.head) < 65536:
+            self.head += piece[:65536]
+            if _has_doctype(self.head):
+                raise insp.err("xml-entities", f"{name} 含有 XML 实体定义 (DOCTYPE/ENTITY), 正常的 Office/WPS/"
+                               "LibreOffice 文件不会有; 可能是“实体炸弹”, 拒绝读取")
+        if self.scanner is not None:
+            self.scanner.feed(piece)
+
+    def finish(self) -> int:
+        """The end-of-member checks; returns the running total of inflated bytes."""
+        name = self.info.filename
+        if self.produced != self.info.file_size:
+            raise self.insp.damaged(f"{name} 大小与文件头不符")
+        if self.crc != self.info.CRC:
+            raise self.insp.damaged(f"{name} 校验和不符")
+        if self.scanner is not None:
+            self.scanner.close()
+        return self.total
 
 
 _XML_DECL = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^<>]*?\?>")

@@ -25,6 +25,8 @@ import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from tracker.problems import col_letter
+
 DATE = (2007, 1, 1, 0, 0, 0)
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -42,12 +44,7 @@ LOL = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
 
 # -- building blocks ------------------------------------------------------------------------------
 def col(c: int) -> str:
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    return col_letter(c)  # 0-based column -> Excel letters
 
 
 def cell_xml(r: int, c: int, v) -> str:
