@@ -249,12 +249,7 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
     # -- 任务填报 ------------------------------------------------------------------------------------
     sh = wb.add_worksheet(TASK_SHEET)
     last_col = len(HEADERS) - 1
-    sh.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, f"{unit} {period.label}工作任务进展填报表", f_title)
-    sh.set_row(TITLE_ROW, 28)
-    for c, (h, w) in enumerate(zip(HEADERS, WIDTHS, strict=True)):
-        sh.set_column(c, c, w)
-        sh.write_string(HEADER_ROW, c, h, f_head)
-    sh.set_row(HEADER_ROW, 30)
+    _title_and_header(sh, f"{unit} {period.label}工作任务进展填报表", HEADERS, WIDTHS, f_title, f_head)
     n = len(rows)
     for k, (it, role) in enumerate(rows):
         r = FIRST_ROW + k
@@ -295,12 +290,8 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
     if has_targets:
         tsh = wb.add_worksheet(TARGET_SHEET)
         tlast = len(TARGET_HEADERS) - 1
-        tsh.merge_range(TITLE_ROW, 0, TITLE_ROW, tlast, f"{unit} {period.label}量化指标完成情况", f_title)
-        tsh.set_row(TITLE_ROW, 28)
-        for c, (h, w) in enumerate(zip(TARGET_HEADERS, TARGET_WIDTHS, strict=True)):
-            tsh.set_column(c, c, w)
-            tsh.write_string(HEADER_ROW, c, h, f_head)
-        tsh.set_row(HEADER_ROW, 30)
+        _title_and_header(tsh, f"{unit} {period.label}量化指标完成情况", TARGET_HEADERS, TARGET_WIDTHS,
+                          f_title, f_head)
         r = FIRST_ROW
         for it, _role in [(it, role) for it, role in rows if role == LEAD]:
             prev_targets = {t["idx"]: t for t in previous.get(it.id, {}).get("targets", [])}
@@ -333,6 +324,16 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
     idsh.very_hidden()
     wb.close()
     return buf.getvalue()
+
+
+def _title_and_header(sh, title: str, headers, widths, f_title, f_head) -> None:
+    """A sheet's merged title row and its header row, with the column widths."""
+    sh.merge_range(TITLE_ROW, 0, TITLE_ROW, len(headers) - 1, title, f_title)
+    sh.set_row(TITLE_ROW, 28)
+    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
+        sh.set_column(c, c, w)
+        sh.write_string(HEADER_ROW, c, h, f_head)
+    sh.set_row(HEADER_ROW, 30)
 
 
 def _write_text(sh, r: int, c: int, text, fmt) -> None:
