@@ -22,18 +22,29 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 # -- shared plumbing --------------------------------------------------------------------------------
-def workspace_options(f):
-    """-w/--workspace and --db on every command; passes ``ws`` (the Workspace) to the command."""
+def ws_db_options(f):
+    """The -w/--workspace and --db options, as values ``workspace`` and ``db_url``: on the root
+    group, on groups and on commands alike (:func:`resolve_workspace` reads them at every level)."""
+    f = click.option("--db", "db_url", default=None, envvar="TRACKER_DB",
+                     help="数据库 SQLAlchemy URL (默认: tracker.toml 的 [store] url, 否则工作区里的 tracker.db)")(f)
+    return click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
+                        envvar="TRACKER_WORKSPACE",
+                        help="工作区目录 (默认: 当前目录; 环境变量 TRACKER_WORKSPACE)")(f)
 
-    @click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
-                  envvar="TRACKER_WORKSPACE", help="工作区目录 (默认: 当前目录; 环境变量 TRACKER_WORKSPACE)")
-    @click.option("--db", "db_url", default=None, envvar="TRACKER_DB",
-                  help="数据库 SQLAlchemy URL (默认: 工作区里的 SQLite 文件 tracker.db)")
+
+def workspace_options(f):
+    """-w/--workspace and --db on a command; passes ``ws`` (the Workspace) to it."""
+
+    @ws_db_options
     @functools.wraps(f)
     def wrapper(*args, workspace=None, db_url=None, **kwargs):
         return f(*args, ws=resolve_workspace(workspace, db_url), **kwargs)
 
     return wrapper
+
+
+lang_option = click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
+                           help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 
 
 def resolve_workspace(workspace=None, db_url=None):
@@ -84,10 +95,7 @@ class TrackerGroup(click.Group):
 
 @click.group(cls=TrackerGroup, context_settings=CONTEXT)
 @click.version_option(package_name="tracker", prog_name="tracker")
-@click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
-              envvar="TRACKER_WORKSPACE", help="工作区目录 (默认: 当前目录; 环境变量 TRACKER_WORKSPACE)")
-@click.option("--db", "db_url", default=None, envvar="TRACKER_DB",
-              help="数据库 SQLAlchemy URL (默认: 工作区里的 SQLite 文件 tracker.db)")
+@ws_db_options
 def main(workspace, db_url):
     """tracker — 工作分解表的导入、季度填报收集、通报与年终检查验收。
 
@@ -226,9 +234,7 @@ def plan_list(ws, as_json):
 @main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
-@click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
-              envvar="TRACKER_WORKSPACE", help="工作区目录")
-@click.option("--db", "db_url", default=None, envvar="TRACKER_DB", help="数据库 SQLAlchemy URL")
+@ws_db_options
 @click.pass_context
 def units(ctx, as_json, year, workspace, db_url):
     """单位: 列出各单位牵头与参与的任务数; 子命令管理别名。"""
@@ -304,8 +310,7 @@ def _status_of(ws, period_text):
 @main.command()
 @click.argument("period", required=False)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
-              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
+@lang_option
 @workspace_options
 def status(ws, period, as_json, lang):
     """查看某季度的报送与进度情况: 已报送(是否逾期)、未报送、任务状态与预警灯。
@@ -326,8 +331,7 @@ def status(ws, period, as_json, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
-@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
-              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
+@lang_option
 @workspace_options
 def remind(ws, period, output, lang):
     """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
@@ -345,8 +349,7 @@ def remind(ws, period, output, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: reports/PERIOD/)")
-@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
-              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
+@lang_option
 @workspace_options
 def bulletin(ws, period, output, lang):
     """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
@@ -361,13 +364,6 @@ def bulletin(ws, period, output, lang):
 
 
 GRAPH_FORMATS = ("png", "svg", "graphml", "gexf", "json")
-
-
-def _ws_options(f):
-    """-w/--workspace and --db as plain options (for the graph group and its subcommand)."""
-    f = click.option("--db", "db_url", default=None, envvar="TRACKER_DB", help="数据库 SQLAlchemy URL")(f)
-    return click.option("-w", "--workspace", "workspace", type=click.Path(file_okay=False), default=None,
-                        envvar="TRACKER_WORKSPACE", help="工作区目录 (默认: 当前目录)")(f)
 
 
 def _graph_of(ctx, workspace, db_url, year, expand):
@@ -390,7 +386,7 @@ def _graph_of(ctx, workspace, db_url, year, expand):
               help="输出文件 (默认: reports/YEAR-单位任务关系图.FORMAT)")
 @click.option("--expand", is_flag=True, help="把集合单位展开为成员单位 (默认按计划中写的单位名称)")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
-@_ws_options
+@ws_db_options
 @click.pass_context
 def graph(ctx, fmt, output, expand, year, workspace, db_url):
     """单位—任务关系图 (png/svg/graphml/gexf/json); 子命令 stats 给出负担、合作与中心度。"""
@@ -413,7 +409,7 @@ def graph(ctx, fmt, output, expand, year, workspace, db_url):
 @click.option("--top", type=int, default=10, show_default=True, help="列出前几名")
 @click.option("--expand", is_flag=True, help="把集合单位展开为成员单位")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
-@_ws_options
+@ws_db_options
 @click.pass_context
 def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
     """各单位牵头/参与任务数、只参与的单位、多牵头任务、合作最多的单位组合、中心度。"""
@@ -503,7 +499,7 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
                 tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
                     "已接收, 替代此前报表" if f.superseded else "已接收")
                 click.secho(f"✔ {f.name}: {f.unit} {f.period}, {f.items} 项  [{tag}]", fg="green")
-                print_problems([p for p in f.problems], err=False)
+                print_problems(f.problems, err=False)
             else:
                 click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
                 print_problems(f.problems, err=False)
@@ -552,8 +548,7 @@ def returns_cmd(ws, period, unit, as_json):
               help="输出目录 (默认: 工作区 reports/YEAR/)")
 @click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
-@click.option("--lang", type=click.Choice(["zh", "en"], case_sensitive=False), default=None,
-              help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
+@lang_option
 @workspace_options
 def report(ws, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
@@ -593,18 +588,7 @@ def demo(output, seed):
     """演示: 用广州 2007 样例跑完一整年 (导入、四个季度的模板与回报、通报、年终检查验收报告)。"""
     from tracker.demo import run_demo
 
-    class _Bar:
-        def __init__(self, files):
-            self.files = list(files)
-
-        def __iter__(self):
-            if len(self.files) <= 5:
-                yield from self.files
-                return
-            with click.progressbar(self.files, label="  收集回报", show_pos=True) as it:
-                yield from it
-
-    run_demo(Path(output), seed=seed, echo=click.echo, progress=_Bar)
+    run_demo(Path(output), seed=seed, echo=click.echo, progress=lambda xs: _progress(xs, "  收集回报", False))
     click.echo(f"完成。打开 {Path(output) / 'reports'} 查看通报与检查验收报告; "
                f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
 
