@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.i18n import EN, ZH, date_text, join, period_label, resolve, tr
+from tracker.reports import rfonts
 
 BODY_FONT = ("SimSun", "宋体")
 TITLE_FONT = ("SimHei", "黑体")
@@ -157,12 +158,7 @@ def _font(run, font=BODY_FONT, size=None, bold=None) -> None:
     from docx.shared import Pt
 
     run.font.name = font[0]
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), font[1])
+    rfonts(run._element).set(qn("w:eastAsia"), font[1])
     if size:
         run.font.size = Pt(size)
     if bold is not None:
@@ -251,12 +247,7 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | No
     normal = doc.styles["Normal"]
     normal.font.name = body[0]
     normal.font.size = Pt(14)
-    rpr = normal.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), body[1])
+    rfonts(normal.element).set(qn("w:eastAsia"), body[1])
     for section in doc.sections:
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.i18n import EN, ZH, join, quarter_label, tr
+from tracker.reports import rfonts
 from tracker.scoring import fmt
 
 BODY_FONT, HEAD_FONT = "宋体", "黑体"
@@ -63,13 +64,9 @@ def _set_font_of(target, name: str, size=None, bold=None, latin: str | None = No
         font.size = size
     if bold is not None:
         font.bold = bold
-    rpr = target.element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
+    fonts = rfonts(target.element)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), name if attr == "w:eastAsia" else (latin or name))
+        fonts.set(qn(attr), name if attr == "w:eastAsia" else (latin or name))
 
 
 def _styles(doc, fonts=FONTS[ZH]) -> None:
