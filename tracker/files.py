@@ -38,6 +38,22 @@ from pathlib import Path
 _TMP = re.compile(r"^\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp$")
 
 
+def read_input(path: Path, size: int = -1, *, name: str | None = None) -> bytes:
+    """The first ``size`` bytes of a file given to tracker (all of it with -1). A file that cannot be
+    read, or is empty, is an InputError naming it: every reader starts here."""
+    from tracker.problems import InputError, Problem
+
+    name = name or Path(path).name
+    try:
+        with open(path, "rb") as f:
+            data = f.read(size)
+    except OSError as e:
+        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
+    if not data:
+        raise InputError(Problem("empty-file", "文件是空的", file=name))
+    return data
+
+
 def atomic_write(path: Path, data: bytes, *, fsync: bool = False) -> Path:
     """Write data to path atomically; with fsync, durably (the bytes are on disk before the rename)."""
     path = Path(path)

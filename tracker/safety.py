@@ -165,15 +165,11 @@ def check_file(path, problems: Problems | None = None, *, name: str | None = Non
     Zip and OLE containers go through :func:`check_xlsx_like`; other files through
     :func:`check_text`, except junk named like a workbook, which gets its own message.
     """
+    from tracker.files import read_input
+
     path = Path(path)
     name = name or path.name
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
-    if not head:
-        raise InputError(Problem("empty-file", "文件是空的", file=name))
+    head = read_input(path, 4096, name=name)
     if head.startswith((b"PK", OLE_MAGIC)):
         check_xlsx_like(path, problems, name=name, limits=limits)
         return

@@ -14,11 +14,12 @@ import hashlib
 import zipfile
 from pathlib import Path
 
+from tracker.files import read_input
 from tracker.problems import InputError, Problem, Problems
+from tracker.safety import ENCRYPTED_PACKAGE, OLE_MAGIC
 
 FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "text", "narrative")
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
 
 
@@ -43,12 +44,8 @@ def read_text_file(path: Path) -> str:
     """A text file's contents, decoded as :func:`decode_text` does; an unreadable or empty file is
     an InputError naming it (every text reader goes through here)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=path.name)) from None
-    text = decode_text(data)
-    if not text.strip():
+    text = decode_text(read_input(path))
+    if not text.strip():  # only spaces and line breaks
         raise InputError(Problem("empty-file", "文件是空的", file=path.name))
     return text
 
@@ -56,16 +53,10 @@ def read_text_file(path: Path) -> str:
 def identify(path: Path) -> str:
     """The form of a file from its content: xlsx, xls, ods, csv, docx, text or narrative."""
     name = Path(path).name
-    try:
-        with open(path, "rb") as f:
-            head = f.read(8)
-    except OSError as e:
-        raise InputError(Problem("unreadable", f"无法读取文件: {e.strerror or e}", file=name)) from None
-    if not head:
-        raise InputError(Problem("empty-file", "文件是空的", file=name))
+    head = read_input(path, 8)
     if head.startswith(OLE_MAGIC):
         data = Path(path).read_bytes()
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+        if ENCRYPTED_PACKAGE in data:
             raise InputError(Problem("encrypted", "文件有密码保护 (已加密), 请去掉密码后重新保存再导入",
                                      file=name))
         if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
