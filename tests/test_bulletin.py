@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
-from test_status import YEAR, FakeRegistry, add_sample_returns, default_config, make_plan
+from test_status import YEAR, FakeRegistry, add_sample_returns, default_config, make_plan, with_sample_returns
 
 from tracker.cli import main
 from tracker.periods import Period
@@ -173,11 +173,7 @@ def test_bulletin_docx_without_red_items(status, tmp_path):
 # -- CLI --------------------------------------------------------------------------------------------
 @pytest.fixture
 def ws(workspace):
-    s = workspace.store()
-    s.save_plan(make_plan(collective=False))
-    add_sample_returns(s)
-    s.close()
-    return workspace
+    return with_sample_returns(workspace)
 
 
 def test_cli_remind_and_bulletin_default_paths(ws):

@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from docx import Document
 from test_report import AS_OF, make_workspace
 from test_scoring import REGISTRY, failing_rows, passing_rows, small_assignments, small_plan
-from test_status import add_sample_returns, make_plan
+from test_status import with_sample_returns
 
 from tracker import i18n
 from tracker.cli import main
@@ -323,11 +323,7 @@ def period_ws(workspace):
     text = workspace.config_path.read_text(encoding="utf-8")
     workspace.config_path.write_text(text.replace('contact = ""', 'contact = "王小明"')
                                      .replace('phone = ""', 'phone = "020-12345678"'), encoding="utf-8")
-    s = workspace.store()
-    s.save_plan(make_plan(collective=False))
-    add_sample_returns(s)
-    s.close()
-    return workspace
+    return with_sample_returns(workspace)
 
 
 def test_status_in_english(period_ws):

@@ -270,13 +270,19 @@ def test_format_status_names_late_missing_and_red(store):
 
 
 # -- the CLI --------------------------------------------------------------------------------------------
-@pytest.fixture
-def ws(workspace):
+def with_sample_returns(workspace):
+    """The workspace with the five-item plan (districts named one by one) and the sample returns;
+    the CLI tests here, in test_bulletin and in test_i18n start from it."""
     s = workspace.store()
     s.save_plan(make_plan(collective=False))
     add_sample_returns(s)
     s.close()
     return workspace
+
+
+@pytest.fixture
+def ws(workspace):
+    return with_sample_returns(workspace)
 
 
 def test_cli_status_json(ws):
