@@ -228,16 +228,15 @@ def json_view(data: dict) -> dict:
 
 # -- reading a workspace ---------------------------------------------------------------------------
 def received_dates(conn, year: int) -> dict[str, dict[str, str]]:
-    """period -> unit -> date of the first accepted return (superseded ones included) of the year."""
-    from sqlalchemy import select
-
-    from tracker.store import returns
+    """period -> unit -> date of the first accepted return (superseded ones included) of the year:
+    the same rule as the quarter's status (:func:`tracker.status.received_by_unit`)."""
+    from tracker.status import received_by_unit
 
     out: dict[str, dict[str, str]] = {}
-    q = select(returns.c.period, returns.c.unit, returns.c.received_at).where(
-        returns.c.period.like(f"{int(year)}Q%")).order_by(returns.c.received_at, returns.c.id)
-    for period, unit, received_at in conn.execute(q):
-        out.setdefault(period, {}).setdefault(unit, str(received_at))
+    for period in year_periods(year):
+        got = received_by_unit(conn, period)
+        if got:
+            out[str(period)] = {unit: str(d["first"]) for unit, d in got.items()}
     return out
 
 
