@@ -1,4 +1,4 @@
-"""Shared fixtures. The seeds live in ../shared/seeds beside the project (as in CI)."""
+"""Shared fixtures. The seeds are copied into tests/fixtures/seeds/ (from ../shared/seeds)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds (README there)
 SAMPLES = ROOT / "tracker" / "data" / "samples"  # the bundled sample plans (package data)
 
 
 def seed(prefix: str) -> Path:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt")) if SEEDS.exists() else []
-    if not found:
-        pytest.skip(f"seed {prefix} not found in {SEEDS} (../shared/seeds beside the project)")
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    assert found, f"seed {prefix} missing from {SEEDS}"
     return found[0]
 
 

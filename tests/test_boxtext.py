@@ -15,14 +15,12 @@ from tracker.importers.boxtext import extract, extract_text, header_field
 from tracker.plan_builder import join_text
 from tracker.problems import InputError, Problems
 
-SEED = Path(__file__).resolve().parents[2] / "shared/seeds/004_c7cde99564bde957.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seeds" / "004_c7cde99564bde957.txt"
 FIX = Path(__file__).resolve().parent / "fixtures" / "boxtext"
 
 
 @pytest.fixture(scope="module")
 def seed_rows():
-    if not SEED.exists():
-        pytest.skip(f"seed 004 not found at {SEED} (shared/ beside the project is needed)")
     problems = Problems()
     table = extract(SEED, problems)
     return table, problems
@@ -476,8 +474,6 @@ def test_rendered_tables_read_back(table):
 
 # -- the whole pipeline and the CLI ----------------------------------------------------------------
 def test_import_plan_on_the_seed():
-    if not SEED.exists():
-        pytest.skip(f"seed 004 not found at {SEED}")
     from tracker.importers import identify, import_plan
 
     assert identify(SEED) == "text"
@@ -495,8 +491,6 @@ def test_import_plan_on_the_seed():
 
 
 def test_cli_plan_import_seed(tmp_path):
-    if not SEED.exists():
-        pytest.skip(f"seed 004 not found at {SEED}")
     from tracker.cli import main
 
     runner = CliRunner()

@@ -11,7 +11,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from tracker.cli import main
@@ -19,7 +18,7 @@ from tracker.cli import main
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 SAMPLES = HERE.parent / "tracker" / "data" / "samples"
-SEED004 = HERE.parent.parent / "shared" / "seeds" / "004_c7cde99564bde957.txt"
+SEED004 = HERE / "fixtures" / "seeds" / "004_c7cde99564bde957.txt"
 UNITS = SAMPLES / "guangzhou-2007.units.toml"
 
 
@@ -41,8 +40,6 @@ def golden(name: str) -> dict:
 
 
 def test_seed_004_matches_golden(tmp_path):
-    if not SEED004.exists():
-        pytest.skip(f"seed table not found at {SEED004} (../shared beside the project)")
     data = plan_json(tmp_path / "ws", SEED004)
     assert data == golden("guangzhou-2007.json")
     assert len(data["items"]) == 54
