@@ -35,7 +35,11 @@ import secrets
 import sys
 from pathlib import Path
 
-_TMP = re.compile(r"^\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp$")
+# .<name>.<pid>.<8 hex>.tmp (see _tmp_name). The token is required: with it optional, a token of
+# eight digits (one in 40) was read as the pid of a dead writer, and a live run's temporary file
+# was swept from under it (FileNotFoundError in os.replace when two collects ran at once).
+_TMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$")
+_TMP_OLD = re.compile(r"^\..+\.(\d+)\.tmp$")  # .<name>.<pid>.tmp, written before the token
 
 
 def read_input(path: Path, size: int = -1, *, name: str | None = None) -> bytes:
@@ -188,7 +192,7 @@ def sweep_stale_tmp(folder: Path) -> int:
     except FileNotFoundError:
         return 0
     for e in entries:
-        m = _TMP.match(e.name)
+        m = _TMP.match(e.name) or _TMP_OLD.match(e.name)
         if m and e.is_file() and not _alive(int(m.group(1))):
             try:
                 os.unlink(e.path)

@@ -792,6 +792,14 @@ class _Incoming:
     sha: str = ""
     rec: dict | None = None  # its ``received`` row before this run recorded it (None: new)
     checking: bool = False  # sent to the check workers: its result is next in Collector._results
+    mtime: str | None = None  # the file's modification time (received.file_mtime)
+
+
+def _mtime(path: Path) -> str:
+    """A file's modification time as received.file_mtime holds it (UTC, microseconds: sortable)."""
+    from datetime import UTC
+
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 class Collector:
@@ -951,6 +959,7 @@ class Collector:
             inc = _Incoming(path, pos=self._next)
             try:
                 inc.data = path.read_bytes()
+                inc.mtime = _mtime(path)
             except OSError as e:
                 inc.error = str(e.strerror or e)
             else:
@@ -982,7 +991,7 @@ class Collector:
             rows.setdefault(inc.sha, {
                 "sha256": inc.sha, "file_name": inc.path.name, "size": len(inc.data),
                 "received_at": self.received.isoformat(), "archived_as": str(dest.relative_to(self.ws.root)),
-                "outcome": "pending", "problems": "[]"})
+                "outcome": "pending", "problems": "[]", "file_mtime": inc.mtime})
         before = self._record_pending(rows) if rows else {}
         for inc in got:
             inc.rec = before.get(inc.sha)
@@ -1000,22 +1009,17 @@ class Collector:
 
     def _record_pending(self, rows: dict[str, dict]) -> dict[str, dict]:
         """Record new files in ``received`` as ``pending`` (one transaction for the batch); returns
-        the rows that were there before, by sha256."""
-        from sqlalchemy.exc import IntegrityError
+        the rows that were there before, by sha256. A row another run inserted first is kept as it
+        is (INSERT … ON CONFLICT DO NOTHING, inside the store's write lock): "already received"."""
+        from tracker.store import insert_ignore, received
 
-        sql = _sql()
-        for _attempt in range(3):
-            try:
-                with self.store.begin() as conn:
-                    before = {r["sha256"]: dict(r) for r in
-                              conn.execute(sql.received_many, {"shas": list(rows)}).mappings()}
-                    new = [row for sha, row in rows.items() if sha not in before]
-                    if new:
-                        conn.execute(sql.insert_received, new)
-                    return before
-            except IntegrityError:  # another run inserted one first (PostgreSQL): read them again
-                continue
-        raise RuntimeError("could not record the files in received")
+        with self.store.begin() as conn:
+            before = {r["sha256"]: dict(r) for r in
+                      conn.execute(_sql().received_many, {"shas": list(rows)}).mappings()}
+            new = [row for sha, row in rows.items() if sha not in before]
+            if new:
+                insert_ignore(conn, received, new)
+            return before
 
     def _received_row(self, sha: str) -> dict | None:
         with self.store.read() as conn:
@@ -1097,15 +1101,17 @@ class Collector:
                     {"return_id": rid, "item_id": iid, "idx": idx, "actual": v["actual"], "note": v["note"]}
                     for (iid, idx), v in checked.targets.items()])
             known.update(outcome="accepted", items=len(checked.rows), current=True, replaced=None)
-            if current is not None:
-                if received_at >= current["received_at"]:
-                    conn.execute(sql.supersede, {"rid": current["id"], "superseded_by": rid})
-                    name = conn.execute(sql.file_name, {"sha": current["sha256"]}).scalar_one()
-                    known["replaced"] = {"file": name, "received_at": current["received_at"]}
-                else:
-                    conn.execute(sql.supersede, {"rid": rid, "superseded_by": current["id"]})
-                    known["current"] = False
+            others = _order_returns(conn, checked.unit, checked.period, rid, known)
             conn.execute(sql.update_received, {"outcome": "accepted", **base})
+            # the receipts of the unit's returns for the period, written inside the write lock:
+            # another run that moves them again writes them after this (a kill before the commit
+            # leaves the file pending, and the rerun writes them again)
+            mine = _fill_outcome(FileOutcome(file="", name="", sha256=sha), False, known)
+            self._write_receipt(mine, now=True)
+            for other in others:
+                fo = self._stored_outcome(FileOutcome(file="", name="", sha256=other), False, conn=conn)
+                self._write_receipt(fo, now=True)
+            known["receipt_written"] = True
         return known
 
     def _finish(self, fo: FileOutcome, duplicate: bool, known: dict | None = None) -> FileOutcome:
@@ -1113,18 +1119,31 @@ class Collector:
             self._stored_outcome(fo, duplicate)
         else:
             _fill_outcome(fo, duplicate, known)
-        if self._receipt_dir is None:
-            self._receipt_dir = self.ws.outbox / "receipts"
-        path = self._receipt_dir / receipt_name(fo)
+        path = self._receipt_path(fo)
         fo.receipt = str(path)
+        if known is not None and known.get("receipt_written"):
+            return fo
         # a receipt is rewritten only when the outcome changed
         if not (duplicate and (path in self._receipts or path.exists())):
-            if not self._receipts:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self._receipts.add(path)
-            text = receipt_text(fo, self.config)
-            self._write(path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+            self._write_receipt(fo)
         return fo
+
+    def _receipt_path(self, fo: FileOutcome) -> Path:
+        if self._receipt_dir is None:
+            self._receipt_dir = self.ws.outbox / "receipts"
+        return self._receipt_dir / receipt_name(fo)
+
+    def _write_receipt(self, fo: FileOutcome, now: bool = False) -> None:
+        """Write fo's receipt; ``now``: in this thread, before returning (inside a transaction)."""
+        path = self._receipt_path(fo)
+        if not self._receipts:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._receipts.add(path)
+        data = b"\xef\xbb\xbf" + receipt_text(fo, self.config).replace("\n", "\r\n").encode("utf-8")
+        if now:
+            atomic_write(path, data)
+        else:
+            self._write(path, data)
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write a receipt: by the I/O thread when there is one (creating a file is kernel time,
@@ -1141,13 +1160,16 @@ class Collector:
         while self._written:
             self._written.popleft().result()
 
-    def _stored_outcome(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:
-        """Fill fo from what the store holds about its file (so receipts are the same on rerun)."""
+    def _stored_outcome(self, fo: FileOutcome, duplicate: bool, conn=None) -> FileOutcome:
+        """Fill fo from what the store holds about its file (so receipts are the same on rerun);
+        ``conn``: read inside that transaction."""
+        from contextlib import nullcontext
+
         from sqlalchemy import func, select
 
         from tracker.store import received, return_rows, returns
 
-        with self.store.read() as conn:
+        with self.store.read() if conn is None else nullcontext(conn) as conn:
             rec = conn.execute(select(received).where(received.c.sha256 == fo.sha256)).mappings().one()
             fo.duplicate = duplicate
             fo.outcome = rec["outcome"]
@@ -1205,6 +1227,36 @@ def _stored_values(conn, return_id: int) -> tuple[dict, dict]:
     tg = {(t["item_id"], t["idx"]): {"actual": t["actual"], "note": t["note"]}
           for t in conn.execute(select(return_targets).where(return_targets.c.return_id == return_id)).mappings()}
     return rows, tg
+
+
+def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[str]:
+    """Put the returns of one unit and period in order and mark all but the last superseded, each
+    by the next one: ordered by (received date, the file's modification time, file name, sha256) —
+    properties of the files, not of the order runs stored them in, so any number of concurrent
+    collects end as one serial run. Fills ``known`` (current, replaced) for return ``rid``; returns
+    the sha256 of every other return whose receipt reads differently now (its place changed)."""
+    from sqlalchemy import select
+
+    from tracker.store import received, returns
+
+    rows = conn.execute(select(returns.c.id, returns.c.sha256, returns.c.superseded_by, returns.c.received_at,
+                               received.c.file_mtime, received.c.file_name)
+                        .join(received, received.c.sha256 == returns.c.sha256)
+                        .where(returns.c.unit == unit, returns.c.period == period)).all()
+    rows.sort(key=lambda r: (r.received_at, r.file_mtime or "", r.file_name, r.sha256))
+    sha_of = {r.id: r.sha256 for r in rows}
+    touched: set[int] = set()
+    for n, r in enumerate(rows):
+        nxt = rows[n + 1].id if n + 1 < len(rows) else None
+        if r.superseded_by != nxt:
+            conn.execute(_sql().supersede, {"rid": r.id, "superseded_by": nxt})
+            # its own receipt (current or not), and the old and new successor's ("replaced …")
+            touched.update(x for x in (r.id, r.superseded_by, nxt) if x is not None)
+        if r.id == rid:
+            known["current"] = nxt is None
+            prev = rows[n - 1] if n else None
+            known["replaced"] = {"file": prev.file_name, "received_at": prev.received_at} if prev else None
+    return sorted(sha_of[i] for i in touched if i != rid and i in sha_of)
 
 
 def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,

@@ -98,6 +98,9 @@ received = Table(
     Column("unit", Text),
     Column("period", String(8)),
     Column("processed_at", String(32)),
+    # the source file's modification time (UTC ISO, microseconds) when it was received: orders two
+    # returns of a unit received the same day, whatever order concurrent runs stored them in
+    Column("file_mtime", String(32)),
 )
 
 # An accepted return: one unit, one period, one file. Superseded ones stay, marked.
@@ -135,6 +138,7 @@ return_targets = Table(
 )
 
 SCHEMA_VERSION_KEY = "schema_version"
+WRITE_LOCK = 0x7472_6163  # "trac": the PostgreSQL advisory lock key of Store.begin
 
 
 def _migration_1(conn) -> None:
@@ -154,8 +158,16 @@ def _migration_2(conn) -> None:
         ix.create(conn, checkfirst=True)
 
 
+def _migration_3(conn) -> None:
+    """received.file_mtime (see the table). A new store has it from migration 1's create_all."""
+    from sqlalchemy import inspect
+
+    if "file_mtime" not in {c["name"] for c in inspect(conn).get_columns("received")}:
+        conn.exec_driver_sql("ALTER TABLE received ADD COLUMN file_mtime VARCHAR(32)")
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -179,7 +191,16 @@ class Store:
 
     @contextmanager
     def begin(self):
-        """One transaction. On SQLite it takes the write lock at once, so concurrent writers queue."""
+        """One write transaction, and the store's write lock with it: concurrent writers queue.
+
+        SQLite: ``BEGIN IMMEDIATE``. PostgreSQL: a transaction-level advisory lock
+        (:data:`WRITE_LOCK`), taken first, released at commit or rollback (also when the process is
+        killed: the server ends its session). So on both stores one write transaction runs at a
+        time and whatever it reads (is this file done? the unit's returns for the period) cannot
+        change under it: collect's "re-read, then decide" is correct without retries, and the
+        ``UniqueViolation`` two runs inserting the same return met on PostgreSQL cannot happen.
+        Reads never wait for it. Collect spends its time checking files outside any transaction, so
+        serialising the short write transactions costs little (docs/hardening.md)."""
         with self.engine.connect() as conn:
             if self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -191,6 +212,8 @@ class Store:
                     raise
             else:
                 with conn.begin():
+                    if self.engine.dialect.name == "postgresql":
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                     yield conn
 
     @contextmanager
@@ -329,6 +352,19 @@ class Store:
                 rows = [tuple(r) for r in conn.execute(select(table))]
                 out[name] = sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
         return out
+
+
+def insert_ignore(conn, table: Table, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (a plain insert elsewhere): rows
+    whose key is there already are left as they are, never an error."""
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        from importlib import import_module
+
+        stmt = import_module(f"sqlalchemy.dialects.{name}").insert(table).on_conflict_do_nothing()
+    else:
+        stmt = table.insert()
+    conn.execute(stmt, rows)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
