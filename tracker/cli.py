@@ -10,7 +10,6 @@ Exit codes: 0 ok, 1 the input was rejected, 2 a usage error.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -69,7 +68,9 @@ def pad(text: str, width: int) -> str:
 
 
 def emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    from tracker.jsonout import dumps
+
+    click.echo(dumps(data, indent=2))
 
 
 def print_problems(problems: Problems | list, *, err: bool = True) -> None:

@@ -67,6 +67,7 @@ from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from tracker import jsonout
 from tracker.files import atomic_write, durable_write_many, sweep_stale_tmp, sync_folder
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
@@ -268,6 +269,16 @@ def _text(v) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _clean_text(v, probs: Problems, **where) -> str:
+    """An input text cell as stored: :func:`_text`, without what XML cannot hold (with a warning)."""
+    from tracker.safety import xml_safe, xml_safe_problem
+
+    t, n = xml_safe(_text(v))
+    if n:
+        probs.items.append(xml_safe_problem(n, **where))
+    return t
+
+
 def _shown(v) -> str:
     t = _text(v)
     return t if len(t) <= 30 else t[:30] + "…"
@@ -287,6 +298,8 @@ def parse_progress(value) -> tuple[int | None, str | None, str]:
         return None, "progress-missing", "完成进度未填写"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None, "progress-not-number", f"完成进度“{_shown(value)}”不是数字"
+    if not isinstance(value, str) and not _finite(value):
+        return None, "progress-not-number", f"完成进度“{_shown(value)}”不是有效的数字 (非数值或无穷大)"
     note_code, note = None, ""
     if isinstance(value, str):
         s = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
@@ -323,7 +336,7 @@ def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None
     if isinstance(value, bool):
         return None, f"完成值“{value}”不是数字"
     if isinstance(value, (int, float)):
-        return float(value), None
+        return _fit_actual(value, value)
     s = unicodedata.normalize("NFKC", str(value)).strip()
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s).replace(" ", "")
     m = _ACTUAL.match(s)
@@ -338,7 +351,29 @@ def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None
         return None, f"完成值“{_shown(value)}”不是数字"
     if mult and not (tu[:1] == mult):
         n *= _MULT[mult]
-    return n, None
+    return _fit_actual(n, value)
+
+
+MAX_ACTUAL = 1e15  # |actual| above this does not fit: no target counts that far, and a float is
+#                    exact for whole numbers only up to 2**53 (9.0e15)
+
+
+def _finite(v) -> bool:
+    """True for a number that is not NaN or infinite and fits a float (a huge int does not)."""
+    import math
+
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
+
+
+def _fit_actual(n, value) -> tuple[float | None, str | None]:
+    if not _finite(n):
+        return None, f"完成值“{_shown(value)}”不是有效的数字 (非数值或无穷大)"
+    if abs(float(n)) > MAX_ACTUAL:
+        return None, f"完成值“{_shown(value)}”过大, 超出可记录的范围 (绝对值不超过 10 的 15 次方)"
+    return float(n), None
 
 
 def _fmt(v: float) -> str:
@@ -529,8 +564,9 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
             if status == "未启动" and progress == 100:
                 row_probs.add("inconsistent-not-started", "完成进度为 100%, 但进展状态为“未启动”", severity=severity,
                               cell=c_status, row=r + 1, **where)
-        values = {"role": role, "status": status, "progress": progress, "done": _text(inputs["done"]),
-                  "problems": _text(inputs["problems"]), "next": _text(inputs["next"])}
+        values = {"role": role, "status": status, "progress": progress}
+        for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next")):
+            values[key] = _clean_text(inputs[key], row_probs, cell=a1(r, cols[h]), row=r + 1, **where)
         if iid in seen:
             if out.rows.get(iid) == values:
                 probs.warn("item-duplicate-same", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容相同, "
@@ -609,7 +645,8 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
         actual, err = parse_actual(tsh.get(r, cols["完成值"]), t.unit)
         if err:
             probs.add("target-not-number", err, cell=a1(r, cols["完成值"]), row=r + 1, **where)
-        note = _text(tsh.get(r, cols["说明"])) if "说明" in cols else ""
+        note = _clean_text(tsh.get(r, cols["说明"]), probs, cell=a1(r, cols["说明"]), row=r + 1,
+                           **where) if "说明" in cols else ""
         out.targets[(iid, idx)] = {"actual": actual, "note": note}
     for iid, left in wanted.items():
         for idx in left:
@@ -1074,7 +1111,7 @@ class Collector:
         from tracker.store import now_iso, return_rows, return_targets
 
         sql = _sql()
-        problems_json = json.dumps([p.to_dict() for p in checked.problems], ensure_ascii=False)
+        problems_json = jsonout.dumps([p.to_dict() for p in checked.problems])
         with self.store.begin() as conn:
             rec = conn.execute(sql.received, {"sha": sha}).mappings().one()
             if rec["outcome"] not in ("pending", "rejected"):
@@ -1320,6 +1357,7 @@ FIX = {
     "inconsistent-done": "如任务已完成, 请将完成进度改为 100; 否则请将进展状态改为“推进中”。",
     "inconsistent-not-started": "请核对: 已完成的任务请选“已完成”, 未启动的任务完成进度应为 0。",
     "target-not-number": "请填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”。",
+    "text-control-chars": "无需重报; 不可见的控制字符已删除, 其余文字照录。",
     "target-unknown": "请删除该行; 请勿增加指标行。",
     "target-duplicate": "请删除多余的一行。",
     "target-missing": "请补回该指标的一行 (可从原模板复制)。",

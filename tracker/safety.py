@@ -230,6 +230,32 @@ def text_problems(data: bytes, file: str) -> list[Problem]:
     return []
 
 
+# -- text every writer can take ----------------------------------------------------------------------
+# The characters XML 1.0 cannot hold, not even as &#…; references: C0 controls other than tab, line
+# feed and carriage return, U+FFFE, U+FFFF, and lone surrogates (a str can hold them; UTF-8 cannot).
+# python-docx/lxml refuse them ("All strings must be XML compatible"), xlsxwriter writes files Excel
+# calls damaged, and HTML shows garbage. They come in from people's cells (pasted from a PDF or an
+# old system; Excel stores them as _x0001_ escapes, which calamine decodes), so they are removed at
+# the door — in returns and in plans — with a warning naming the cell.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """``text`` without the characters XML 1.0 cannot hold, and how many were removed. The one
+    sanitising function: collect (:mod:`tracker.returns`) and the plan builder call it on every
+    text they store."""
+    if not isinstance(text, str) or text.isprintable():  # the usual case, in C: nothing to remove
+        return text, 0
+    clean, n = _NOT_XML.subn("", text)
+    return clean, n
+
+
+def xml_safe_problem(n: int, **where) -> Problem:
+    """The warning for ``n`` characters :func:`xml_safe` removed from a cell."""
+    return Problem("text-control-chars", f"文字中有 {n} 个不可见的控制字符 (如从 PDF 或其他系统复制带来的), "
+                   "Word/Excel 无法保存, 已删除", severity=WARNING, **where)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
@@ -894,5 +920,5 @@ class _OdsScan:
         raise self.insp.damaged(f"content.xml 不是有效的 XML: {str(e)[:60]}") from None
 
 
-__all__ = ["LIMITS", "Limits", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
+__all__ = ["LIMITS", "Limits", "xml_safe", "xml_safe_problem", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
            "safe_cell_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]

@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
 )
 
+from tracker import jsonout
 from tracker.model import LEAD, PARTICIPANT, Item, Plan, Target
 
 metadata = MetaData()
@@ -265,7 +266,7 @@ class Store:
                                   category_no=it.category_no, category=it.category, content=it.content,
                                   lead_raw=it.lead_raw, participants_raw=it.participants_raw,
                                   mandatory=bool(it.mandatory),
-                                  extra=json.dumps(it.extra, ensure_ascii=False)))
+                                  extra=jsonout.dumps(it.extra)))
             for role, names in ((LEAD, it.lead), (PARTICIPANT, it.participants)):
                 for i, n in enumerate(names):
                     unit_rows.append(dict(plan_id=pid, item_id=it.id, role=role, position=i, unit=n))
