@@ -159,3 +159,57 @@ def test_xml_safe_is_the_one_sanitiser():
     s = "a\x00b\x08c\x0bd\x0ce\x0ef\x1fg\ufffeh\uffffi\ud800j\tk\nl\rm"
     assert xml_safe(s) == ("abcdefghij\tk\nl\rm", 9)
     assert xml_safe("普通文字 80%") == ("普通文字 80%", 0)
+
+
+# -- names ------------------------------------------------------------------------------------------
+HOSTILE_UNITS = ["市<知识>产权局", "市:知识产权局", '市"知识"产权局', "市|知识?产权*局", "市\\知识/产权局",
+                 "市知识产权局..", "CON", "con", "NUL.局", "COM1", "..", "单位. ", "市" + "知识产权" * 30 + "局",
+                 "市" + "知识产权" * 30 + "处"]
+
+
+def test_every_name_is_valid_short_and_distinct():
+    from tracker.files import MAX_NAME_BYTES, MAX_NAME_CHARS, safe_file_name
+    from tracker.templates import template_names
+
+    names = template_names("2007Q1", HOSTILE_UNITS + ["越秀区政府"])
+    assert names["越秀区政府"] == "2007Q1-越秀区政府.xlsx"
+    assert len({n.casefold() for n in names.values()}) == len(names)  # distinct, even on Windows
+    for n in [*names.values(), *(safe_file_name(u, tail="-0123abcd-回执", suffix=".txt") for u in HOSTILE_UNITS)]:
+        assert len(n) <= MAX_NAME_CHARS and len(n.encode()) <= MAX_NAME_BYTES, n
+        assert not set(n) & set('<>:"/\\|?*') and ".." not in n and not n.endswith((".", " ")), n
+        assert n.split(".")[0].upper() not in ("CON", "PRN", "AUX", "NUL", "COM1", "LPT1"), n
+
+
+def test_templates_and_receipts_for_names_the_filesystem_refuses(tmp_path):
+    """Units named with < > : " | ? * \\ .. or CON, or over 80 characters, each get their own
+    template (the full name inside it); a return whose file name is 75 Chinese characters gets its
+    receipt."""
+    import openpyxl
+    from filling import distinct_values, fill, template_rows
+
+    from tracker.model import Item, Plan
+    from tracker.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    items = [Item(id=f"2007-{i + 1:03d}", number=i + 1, content=f"任务{i + 1}", lead=[u], lead_raw=u)
+             for i, u in enumerate(HOSTILE_UNITS)]
+    st = ws.store()
+    st.save_plan(Plan(name="测试计划", year=2007, items=items, source="test"))
+    st.close()
+    r = CliRunner().invoke(main, ["templates", "2007Q1", "--json", "-w", str(ws.root)])
+    assert r.exit_code == 0, r.output
+    files = strict_loads(r.stdout)["files"]
+    assert len({f["file"] for f in files}) == len(HOSTILE_UNITS) == len(list((ws.outbox / "2007Q1").iterdir()))
+    for f in files:
+        wb = openpyxl.load_workbook(f["file"])
+        assert f["unit"] in [c.value for row in wb["填报说明"].iter_rows() for c in row]  # the full name inside
+    long_unit = HOSTILE_UNITS[-2]
+    tpl_path = next(Path(f["file"]) for f in files if f["unit"] == long_unit)
+    name = "关于报送二〇〇七年第一季度创建国家知识产权示范城市工作任务进展情况的函" * 3
+    typed = {r["item"]: distinct_values(0, k) for k, r in enumerate(template_rows(tpl_path))}
+    sent = fill(tpl_path, typed, out=tmp_path / f"{name[:75]}.xlsx")
+    r = CliRunner().invoke(main, ["collect", str(sent), "--received", "2007-04-08", "--json", "-w", str(ws.root)])
+    assert r.exit_code == 0, r.output
+    receipt = Path(strict_loads(r.stdout)["accepted"][0]["receipt"])
+    assert receipt.exists() and len(receipt.name) <= 100
+    assert name[:75] in receipt.read_bytes().decode("utf-8-sig")  # the full file name inside

@@ -1365,10 +1365,11 @@ FIX = {
 
 
 def receipt_name(fo: FileOutcome) -> str:
-    stem = Path(fo.name).stem
-    from tracker.templates import safe_filename
+    """``<file stem>-<sha8>-回执.txt``, made safe by :func:`tracker.files.safe_file_name` (a file
+    name of 75 Chinese characters made a receipt name over Linux's 255 bytes)."""
+    from tracker.files import safe_file_name
 
-    return f"{safe_filename(stem)}-{fo.sha256[:8] or 'unread'}-回执.txt"
+    return safe_file_name(Path(fo.name).stem, tail=f"-{fo.sha256[:8] or 'unread'}-回执", suffix=".txt")
 
 
 def _cn_date(iso: str) -> str:
