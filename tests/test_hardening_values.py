@@ -213,3 +213,44 @@ def test_templates_and_receipts_for_names_the_filesystem_refuses(tmp_path):
     receipt = Path(strict_loads(r.stdout)["accepted"][0]["receipt"])
     assert receipt.exists() and len(receipt.name) <= 100
     assert name[:75] in receipt.read_bytes().decode("utf-8-sig")  # the full file name inside
+
+
+# -- encodings --------------------------------------------------------------------------------------
+PLAN_CSV = "类号,项目分类,序号,工作内容,负责单位\r\n一,建立机制,1,制定知识产权战略纲要,市知识产权局\r\n"
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("utf16_cut.csv", PLAN_CSV.encode("utf-16")[:-1], "截断"),
+    ("utf16be_cut.csv", b"\xfe\xff" + PLAN_CSV.encode("utf-16-be")[:-1], "截断"),
+    ("utf16_lone_surrogate.csv", PLAN_CSV.encode("utf-16") + b"\x00\xd8\x41\x00", "无效"),
+    ("bom_then_gbk.csv", b"\xef\xbb\xbf" + PLAN_CSV.encode("gbk"), "UTF-8 标记"),
+    ("cp1252.csv", "No,Name\r\nCafé,€ “quoted”\r\n".encode("cp1252"), "Windows-1252"),
+])
+def test_every_decoding_failure_is_a_problem_naming_file_and_reason(workspace, tmp_path, name, data, reason):
+    f = tmp_path / name
+    f.write_bytes(data)
+    st = workspace.store()
+    before = st.dump()
+    st.close()
+    r = CliRunner().invoke(main, ["plan", "import", str(f), "--year", "2007", "-w", str(workspace.root)])
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
+    assert f"文件 {name}" in r.output and reason in r.output and "(unknown-encoding)" in r.output, r.output
+    st = workspace.store()
+    assert st.dump() == before
+    st.close()
+
+
+def test_one_encoding_policy_for_the_guard_and_the_importers():
+    from tracker.importers import decode_text as importer_decode
+    from tracker.problems import InputError
+    from tracker.safety import decode_text, text_problems
+
+    for data in (PLAN_CSV.encode("utf-16")[:-1], b"\xef\xbb\xbf" + PLAN_CSV.encode("gbk"), "Café €".encode("cp1252")):
+        assert [p.code for p in text_problems(data, "a.csv")] == ["unknown-encoding"]
+        for decode in (decode_text, importer_decode):
+            with pytest.raises(InputError):
+                decode(data, "a.csv")
+    for enc in ("utf-8", "utf-8-sig", "utf-16", "gbk", "gb18030"):
+        assert importer_decode(PLAN_CSV.encode(enc)).lstrip("\ufeff") == PLAN_CSV
+        assert text_problems(PLAN_CSV.encode(enc), "a.csv") == []

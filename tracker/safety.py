@@ -197,26 +197,61 @@ def check_text(path, problems: Problems | None = None, *, name: str | None = Non
 
 
 def text_problems(data: bytes, file: str) -> list[Problem]:
-    """Problems with the encoding of a text file (see the module docstring)."""
-    if not data:
-        return [Problem("empty-file", "文件是空的", file=file)]
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return []
-    if b"\x00" in data[:4096]:
-        return [Problem("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档",
-                        file=file)]
+    """Problems with the encoding of a text file: [] when :func:`decode_text` can read it."""
     try:
-        data.decode("utf-8")
-        return []
+        decode_text(data, file)
+    except InputError as e:
+        return list(e.problems)
+    return []
+
+
+_RESAVE_UTF8 = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
+                "然后重新导入")
+
+
+def decode_text(data: bytes, file: str = "") -> str:
+    """The text of a text file (csv, box text, narrative), or InputError naming the file and why.
+
+    The one encoding policy, for the guard (:func:`check_text`) and every importer alike:
+
+    * a UTF-8 BOM: the rest must be UTF-8 (a BOM before GBK bytes is refused, not guessed);
+    * a UTF-16 BOM (LE or BE): the rest must be whole UTF-16 (a file cut by one byte, or with a
+      lone surrogate, is refused);
+    * a NUL byte in the first 4 KB without a BOM: not text;
+    * else UTF-8, else GBK/GB18030 when at least 80 % of its non-ASCII characters are common
+      (GB2312) Chinese; anything else (a Windows-1252 csv) is refused with how to re-save it.
+    Never a fallback that replaces what it cannot read: no mojibake reaches unit names."""
+    def refuse(code: str, message: str):
+        return InputError(Problem(code, message, file=file))
+
+    if not data:
+        raise refuse("empty-file", "文件是空的")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise refuse("unknown-encoding", f"文件开头标明是 UTF-8 编码 (BOM), 但第 {e.start + 4} 个字节起不是 UTF-8 "
+                         f"(可能是 GBK 等编码的内容被加上了 UTF-8 标记)。{_RESAVE_UTF8}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            return data[2:].decode(codec)
+        except UnicodeDecodeError as e:
+            why = ("字节数为奇数, 文件可能被截断或未下载完整" if (len(data) - 2) % 2
+                   else f"第 {e.start + 3} 个字节处的内容无效")
+            raise refuse("unknown-encoding", f"文件开头标明是 UTF-16 编码, 但{why}。{_RESAVE_UTF8}") from None
+    if b"\x00" in data[:4096]:
+        raise refuse("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    hint = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
-            "然后重新导入")
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return [Problem("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
-                        f"(可能是西文 Windows-1252 编码, 其中不能包含中文)。{hint}", file=file)]
+    except UnicodeDecodeError as e:
+        raise refuse("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
+                     f"(第 {e.start + 1} 个字节起无法解码; 可能是西文 Windows-1252 编码, 其中不能包含中文)。"
+                     f"{_RESAVE_UTF8}") from None
     non_ascii = [ch for ch in text if ord(ch) > 127]
     common = 0
     for ch in non_ascii:
@@ -226,9 +261,9 @@ def text_problems(data: bytes, file: str) -> list[Problem]:
         except UnicodeEncodeError:
             pass
     if non_ascii and common < 0.8 * len(non_ascii):
-        return [Problem("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
-                        f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{hint}", file=file)]
-    return []
+        raise refuse("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
+                     f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{_RESAVE_UTF8}")
+    return text
 
 
 # -- text every writer can take ----------------------------------------------------------------------
@@ -313,6 +348,10 @@ class _Inspector:
         return self.err("corrupt-file", f"文件已损坏或不完整, 无法读取{extra}; 请用 Excel、WPS 或 LibreOffice "
                         "打开确认, 重新保存后再发送")
 
+    def encrypted(self) -> _Reject:
+        return self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 Excel/WPS 中去掉密码"
+                        "(文件→信息→保护工作簿→用密码进行加密, 清空密码) 后重新保存再发送")
+
     def run(self) -> list[Problem]:
         f = self.f
         head = f.read(8)
@@ -333,8 +372,7 @@ class _Inspector:
         f.seek(0)
         data = f.read(self.limits.max_file + 1)  # the size was checked: at most 100 MB
         if ENCRYPTED_PACKAGE in data:
-            raise self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 Excel/WPS 中去掉密码"
-                           "(文件→信息→保护工作簿→用密码进行加密, 清空密码) 后重新保存再发送")
+            raise self.encrypted()
         try:
             book = _ole_stream(data, ("workbook", "book"))
         except ValueError as e:
@@ -646,6 +684,8 @@ class _BiffScan:
     def run(self) -> None:
         sheets = []
         for typ, body in self.records(0):
+            if typ == 0x002F:  # FILEPASS: what follows is encrypted (an .xls with a password)
+                raise self.insp.encrypted()
             if typ == _BIFF_SHEET and len(body) >= 6:
                 sheets.append((struct.unpack_from("<I", body)[0], _biff_sheet_name(body[6:])))
             elif typ == _BIFF_EOF:
@@ -1046,4 +1086,4 @@ class _OdsScan:
 
 
 __all__ = ["LIMITS", "Limits", "xml_safe", "xml_safe_problem", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
-           "safe_cell_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]
+           "safe_cell_text", "decode_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]
