@@ -141,8 +141,11 @@ def durable_write_many(items: list[tuple[Path, bytes]]) -> list[Path]:
             pending.append((tmp, path))
             fds.append(fd)
             view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            try:
+                while view:
+                    view = view[os.write(fd, view):]
+            except OSError as e:  # a full disk: say which file (os.write does not)
+                raise OSError(e.errno, e.strerror, str(path)) from None
         if not (len(folders) == 1 and _syncfs(anchor)):
             for fd in fds:
                 os.fsync(fd)

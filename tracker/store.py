@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from tracker import jsonout
 from tracker.model import LEAD, PARTICIPANT, Item, Plan, Target
+from tracker.problems import WorkspaceError
 
 metadata = MetaData()
 
@@ -177,15 +178,35 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
+        """Open (and migrate) the store at url. ``create=False`` (every command but ``init``): a
+        store that is not there — no SQLite file, or a database without tracker's tables — is a
+        WorkspaceError, never silently created empty. A damaged or unreachable store is a
+        WorkspaceError too (:func:`store_error`)."""
         self.url = url
+        path = sqlite_path(url)
+        if not create and path is not None and not path.exists():
+            raise WorkspaceError(f"数据库文件 {path} 不存在 (被删除或移走了?)。tracker 不会自动新建空数据库: "
+                                 f"请从备份恢复 (运行 tracker check 查看), 如确是新工作区请运行 tracker init")
         kwargs = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 60}
         self.engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.migrate()
+        try:
+            if not create and self.schema_version() == 0:
+                raise WorkspaceError(f"数据库 {display_url(url)} 中没有 tracker 的数据 (是空库)。tracker 不会自动新建: "
+                                     "请从备份恢复 (运行 tracker check 查看), 如确是新工作区请运行 tracker init")
+            self.migrate()
+        except Exception as e:
+            self.engine.dispose()
+            if isinstance(e, WorkspaceError):
+                raise
+            err = store_error(e, url)
+            if err is None:
+                raise
+            raise err from None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -353,6 +374,54 @@ class Store:
                 rows = [tuple(r) for r in conn.execute(select(table))]
                 out[name] = sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
         return out
+
+
+def sqlite_path(url: str):
+    """The file of a SQLite URL (None for other stores, or an in-memory SQLite)."""
+    from pathlib import Path
+
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    db = make_url(url).database
+    return Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def store_error(e: BaseException, url: str = "") -> WorkspaceError | None:
+    """What a database error means for the office, as a WorkspaceError (None: not a store error).
+    Damage, a full disk, a read-only file, a server that does not answer: each its own message."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(e, SQLAlchemyError):
+        return None
+    text = str(getattr(e, "orig", None) or e).lower()
+    where = display_url(url) if url else "数据库"
+    path = sqlite_path(url) if url else None
+    if path is not None:
+        where = str(path)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return WorkspaceError(f"数据库文件 {where} 已损坏 ({text[:80]})。请运行 tracker check 查看, 并从备份恢复")
+    if "disk is full" in text or "no space" in text or "could not extend" in text:
+        return WorkspaceError(f"磁盘空间已满, 无法写入数据库 {where}。请清理磁盘后重新运行; 本次未完成的操作未写入")
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return WorkspaceError(f"数据库 {where} 是只读的, 无法写入 (文件或目录没有写权限, 或在只读的磁盘上)。"
+                              "请检查权限后重新运行")
+    if "unable to open" in text:
+        return WorkspaceError(f"无法打开数据库文件 {where} (目录不存在或没有权限)。请运行 tracker check 查看")
+    if "connect" in text or "could not translate host" in text or "does not exist" in text:
+        return WorkspaceError(f"无法连接数据库 {where}: {text[:120]}。请确认数据库服务器在运行、地址和口令正确")
+    return WorkspaceError(f"数据库 {where} 出错: {text[:160]}。请运行 tracker check 查看")
 
 
 def insert_ignore(conn, table: Table, rows: list[dict]) -> None:
