@@ -69,12 +69,12 @@ def canonical_dump(ws) -> dict:
 def _reset(ws) -> None:
     """An empty store with the plan again (the same version 1 the templates name), no archive or
     receipts: the state each phase starts from."""
-    from tracker.store import metadata
+    from tracker.store import Store, metadata
 
     store = ws.store()
     metadata.drop_all(store.engine)
     store.close()
-    store = ws.store()  # migrated again
+    store = Store(ws.db_url, create=True)  # made again, as init does
     store.save_plan(guangzhou_like_plan())
     store.close()
     for d in (ws.root / "archive", ws.root / "outbox" / "receipts"):

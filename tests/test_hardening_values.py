@@ -86,6 +86,9 @@ def test_a_fitting_actual_is_accepted_and_json_stays_strict(ws, tmp_path):
     assert code == 0, res
     rows = strict_loads(invoke(ws, "returns", "2007Q1", "--json").stdout)["rows"]
     assert [t["actual"] for r in rows for t in r["targets"] if t["metric"] == TARGET[1]] == [1e15]
+    r = invoke(ws, "report", "2007", "--as-of", "2008-01-20", "--json")  # it ended in OverflowError on inf
+    assert r.exit_code == 0, r.output
+    strict_loads(r.stdout)
 
 
 def test_a_non_finite_number_already_in_the_store_is_printed_as_null(ws, tmp_path):
