@@ -995,8 +995,8 @@ class Collector:
             path = self._queue[self._next]
             inc = _Incoming(path, pos=self._next)
             try:
+                inc.mtime = _mtime(path)  # (first: data set means the file was read whole)
                 inc.data = path.read_bytes()
-                inc.mtime = _mtime(path)
             except OSError as e:
                 inc.error = str(e.strerror or e)
             else:
