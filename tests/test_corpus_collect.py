@@ -23,13 +23,17 @@ import pytest
 from click.testing import CliRunner
 from test_corpus_import import MC, ROOT, base_plan
 
+# issue 9: size guards that cannot be side-stepped (any case, any part name, .xls, .ods)
+HOSTILE = ["far_cell_lower.xlsx", "merge_bomb_lower.xlsx", "far_cell_other_part.xlsx", "far_cell.xls",
+           "far_cell_8_sheets.xls", "merge_bomb.xls", "repeat_rows_bomb.ods"]
 WORKBOOKS = ["truncated_10.xlsx", "truncated_90.xlsx", "central_dir_flipped.xlsx", "data_flipped.xlsx",
              "truncated.ods", "bomb_declared_4gb.xlsx", "bomb_300mb.xlsx", "bomb_ratio_150mb.xlsx",
              "bomb_lying_size.xlsx", "bomb_many_members.xlsx", "nested_zip.xlsx", "far_cell.xlsx",
              "merge_bomb.xlsx", "repeat_bomb.ods", "lol_sharedstrings.xlsx", "lol_workbook.xlsx",
              "lol_content.ods", "xxe_external.xlsx", "encrypted_ole.xlsx", "zip_encrypted.xlsx", "huge_rows.xlsx",
              "huge_columns.xlsx", "formula_no_value.xlsx", "junk.xlsx", "junk.xls", "junk_pk.xlsx", "junk_ole.xls",
-             "empty.xlsx", "empty.xls", "empty.ods", "chart_data_only.xlsx", "macro.xlsm", "good.xlsx"]
+             "empty.xlsx", "empty.xls", "empty.ods", "chart_data_only.xlsx", "macro.xlsm", "good.xlsx",
+             *HOSTILE]
 GUARD_CODES = {"bomb_declared_4gb.xlsx": "zip-bomb", "bomb_300mb.xlsx": "zip-bomb", "bomb_many_members.xlsx": "zip-bomb",
                "bomb_ratio_150mb.xlsx": "zip-bomb", "nested_zip.xlsx": "nested-archive",
                "far_cell.xlsx": "sheet-too-large", "merge_bomb.xlsx": "sheet-too-large",
@@ -38,7 +42,15 @@ GUARD_CODES = {"bomb_declared_4gb.xlsx": "zip-bomb", "bomb_300mb.xlsx": "zip-bom
                "lol_workbook.xlsx": "xml-entities", "lol_content.ods": "xml-entities",
                "xxe_external.xlsx": "xml-entities", "encrypted_ole.xlsx": "encrypted",
                "zip_encrypted.xlsx": "encrypted", "formula_no_value.xlsx": "formula-no-value",
-               "bomb_lying_size.xlsx": "corrupt-file", "data_flipped.xlsx": "corrupt-file"}
+               "bomb_lying_size.xlsx": "corrupt-file", "data_flipped.xlsx": "corrupt-file",
+               **dict.fromkeys(HOSTILE, "sheet-too-large")}
+MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of the child: an allocation past it fails cleanly (and the test with it)
+
+
+def limit_memory():  # preexec_fn of the child processes
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def collect_ready():
@@ -89,7 +101,7 @@ def test_collect_rejects_bad_workbook(corpus, tmp_path, name):
     st.save_plan(base_plan())
     st.close()
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus[name]), str(ws.root)], capture_output=True,
-                          text=True, timeout=20, cwd=ROOT)
+                          text=True, timeout=20, cwd=ROOT, preexec_fn=limit_memory)
     assert proc.returncode == 0, f"collect crashed on {name}: {proc.stderr[-1500:]}"
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "Traceback" not in res["out"]

@@ -97,6 +97,13 @@ REJECTED = {
     "far_cell.xlsx": ("sheet-too-large", ["工作表 分解表", "单元格 XFD1048576", "1048576"], None),
     "merge_bomb.xlsx": ("sheet-too-large", ["工作表 分解表", "XFD1048576"], None),
     "repeat_bomb.ods": ("sheet-too-large", ["工作表 分解表", "200 列"], None),
+    "far_cell_lower.xlsx": ("sheet-too-large", ["工作表 分解表", "单元格 XFD1048576"], None),
+    "merge_bomb_lower.xlsx": ("sheet-too-large", ["工作表 分解表", "XFD1048576"], None),
+    "far_cell_other_part.xlsx": ("sheet-too-large", ["工作表 分解表", "单元格 XFD1048576"], None),
+    "far_cell.xls": ("sheet-too-large", ["工作表 分解表", "单元格 IV65536"], None),
+    "far_cell_8_sheets.xls": ("sheet-too-large", ["工作表 表0", "单元格 IV65536"], None),
+    "merge_bomb.xls": ("sheet-too-large", ["工作表 分解表", "IV65536"], None),
+    "repeat_rows_bomb.ods": ("sheet-too-large", ["工作表 分解表", "100000 行"], None),
     "lol_sharedstrings.xlsx": ("xml-entities", ["xl/sharedStrings.xml", "实体"], None),
     "lol_workbook.xlsx": ("xml-entities", ["xl/workbook.xml", "实体"], None),
     "lol_sheet.xlsx": ("xml-entities", ["xl/worksheets/sheet1.xml"], None),
@@ -240,13 +247,17 @@ CHILD = textwrap.dedent("""
 
 BOMBS = ["bomb_300mb.xlsx", "bomb_ratio_150mb.xlsx", "bomb_lying_size.xlsx", "bomb_declared_4gb.xlsx",
          "bomb_many_members.xlsx", "far_cell.xlsx", "merge_bomb.xlsx", "repeat_bomb.ods", "huge_rows.xlsx",
-         "lol_sharedstrings.xlsx", "lol_workbook.xlsx", "lol_document.docx", "lol_content.ods", "nested_zip.xlsx"]
+         "lol_sharedstrings.xlsx", "lol_workbook.xlsx", "lol_document.docx", "lol_content.ods", "nested_zip.xlsx",
+         "far_cell_lower.xlsx", "merge_bomb_lower.xlsx", "far_cell_other_part.xlsx", "far_cell.xls",
+         "far_cell_8_sheets.xls", "merge_bomb.xls", "repeat_rows_bomb.ods"]
 
 
 @pytest.mark.parametrize("name", BOMBS)
 def test_bomb_stays_within_bounds(corpus, tmp_path, name):
+    from test_corpus_collect import limit_memory
+
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus[name]), str(tmp_path / "ws")],
-                          capture_output=True, text=True, timeout=20, cwd=ROOT)
+                          capture_output=True, text=True, timeout=20, cwd=ROOT, preexec_fn=limit_memory)
     assert proc.returncode == 0, proc.stderr[-2000:]  # not killed, no Rust abort
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     assert res["exit"] == 1, res["out"]

@@ -29,8 +29,10 @@ def test_sweep_removes_only_dead_writers_files(tmp_path):
     mine.write_bytes(b"in progress")
     keep = tmp_path / ".hidden.tmp"  # not ours: no pid in the name
     keep.write_bytes(b"x")
+    digits = tmp_path / f".{'b' * 64}.xlsx.{os.getpid()}.{dead:0>8}.tmp"  # a live writer's token of digits
+    digits.write_bytes(b"in progress")
     assert sweep_stale_tmp(tmp_path) == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, keep.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, keep.name, digits.name])
     assert sweep_stale_tmp(tmp_path / "missing") == 0
 
 

@@ -82,10 +82,12 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
         st.metadata.create_all(conn)
         for ix in st.INDEXES_2:
             ix.drop(conn, checkfirst=True)
+        conn.exec_driver_sql("ALTER TABLE received DROP COLUMN file_mtime")  # added by migration 3
         conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="1"))
     eng.dispose()
     s = Store(db_url)
-    assert s.schema_version() == SCHEMA_VERSION == 2
+    assert s.schema_version() == SCHEMA_VERSION == 3
+    assert "file_mtime" in {c["name"] for c in inspect(s.engine).get_columns("received")}
     names = {ix["name"] for ix in inspect(s.engine).get_indexes("returns")}
     assert {"ix_returns_unit_period", "ix_returns_period"} <= names
     s.save_plan(small_plan())

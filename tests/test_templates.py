@@ -20,8 +20,9 @@ from filling import (
 
 from tracker.assignments import assign
 from tracker.cli import main
+from tracker.files import safe_file_name
 from tracker.identity import SHEET, parse_cells, workspace_id
-from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, safe_filename, template_name
+from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, template_name
 from tracker.units import Registry
 
 MEMBERS = ["越秀区", "荔湾区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "萝岗区",
@@ -209,11 +210,17 @@ def test_prefilled_with_previous_quarter(made, tmp_path):
 
 
 def test_safe_file_names():
-    assert safe_filename('市"知识"产权局/办公室') == "市_知识_产权局_办公室"
-    assert safe_filename("a:b*c?d<e>f|g\\h") == "a_b_c_d_e_f_g_h"
-    assert safe_filename("CON") == "_CON"
-    assert safe_filename("单位. ") == "单位"
-    assert template_name("2007Q1", "越秀区政府") == "2007Q1-越秀区政府.xlsx"
+    import hashlib
+
+    def mark(s):
+        return "~" + hashlib.sha256(s.encode()).hexdigest()[:8]
+    assert safe_file_name('市"知识"产权局/办公室') == "市_知识_产权局_办公室" + mark('市"知识"产权局/办公室')
+    assert safe_file_name("a:b*c?d<e>f|g\\h") == "a_b_c_d_e_f_g_h" + mark("a:b*c?d<e>f|g\\h")
+    assert safe_file_name("CON") == "_CON" + mark("CON")
+    assert safe_file_name("con.txt").startswith("_con")
+    assert safe_file_name("单位. ") == "单位" + mark("单位. ")
+    assert safe_file_name("..") == "_" + mark("..")
+    assert template_name("2007Q1", "越秀区政府") == "2007Q1-越秀区政府.xlsx"  # nothing to change: as it was
 
 
 def test_template_rows_match_plan_for_every_unit(made):

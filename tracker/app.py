@@ -27,12 +27,34 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tracker.problems import InputError, Problems, UsageError
+from tracker.problems import InputError, Problems, UsageError, WorkspaceError
 
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "InputError", "UsageError",
-           "Problems", "init_workspace", "run_demo", "parse_period", "tr", "format_graph_stats"]
+           "WorkspaceError", "Problems", "init_workspace", "run_demo", "parse_period", "tr",
+           "format_graph_stats", "dumps", "store_error", "check_workspace"]
+
+
+def dumps(data, indent: int | None = None) -> str:
+    """Strict JSON (no NaN/Infinity) as every --json and the web API print it."""
+    from tracker.jsonout import dumps as strict
+
+    return strict(data, indent=indent)
+
+
+def store_error(e: BaseException):
+    """A database error as one WorkspaceError for a person (damaged, full, read-only, unreachable)."""
+    from tracker.store import store_error as err
+
+    return err(e)
+
+
+def check_workspace(root=None, db_url: str | None = None) -> dict:
+    """``tracker check``: what is wrong with a workspace, and how to restore it (:mod:`tracker.check`)."""
+    from tracker.check import check_workspace as check
+
+    return check(root, db_url)
 
 
 def tr(text: str, lang: str = "zh", /, **fields) -> str:
@@ -221,11 +243,12 @@ class Tracker:
     def _import_bytes(self, data: bytes, filename: str, fmt, year, name, dry_run) -> ImportResult:
         import tempfile
 
-        from tracker.templates import safe_filename
+        from tracker.files import safe_file_name
 
         # The importers sniff content, but a year or a name may come from the file's name: keep it.
         with tempfile.TemporaryDirectory(prefix="tracker-import-") as tmp:
-            path = Path(tmp) / safe_filename(Path(filename).name)[-100:]
+            given = Path(filename)
+            path = Path(tmp) / safe_file_name(given.stem, suffix=given.suffix.lower()[:10])
             path.write_bytes(data)
             res = self.import_plan(path, fmt=fmt, year=year, name=name, dry_run=dry_run)
         res.plan.source = Path(filename).name

@@ -12,13 +12,12 @@ Exit codes: 0 ok, 1 the input was rejected, 2 a usage error.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from tracker.app import InputError, Problems, UsageError
+from tracker.app import InputError, Problems, UsageError, WorkspaceError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -58,13 +57,19 @@ def open_tracker(workspace=None, db_url=None):
 
     from tracker.app import Tracker
 
+    workspace, db_url = group_params(workspace, db_url)
+    return Tracker(workspace or os.environ.get("TRACKER_WORKSPACE") or ".",
+                   db_url or os.environ.get("TRACKER_DB") or None)
+
+
+def group_params(workspace=None, db_url=None) -> tuple:
+    """-w and --db as given to this command or to any group around it."""
     ctx = click.get_current_context(silent=True)
     while ctx is not None and (workspace is None or db_url is None):
         workspace = workspace or ctx.params.get("workspace")
         db_url = db_url or ctx.params.get("db_url")
         ctx = ctx.parent
-    return Tracker(workspace or os.environ.get("TRACKER_WORKSPACE") or ".",
-                   db_url or os.environ.get("TRACKER_DB") or None)
+    return workspace, db_url
 
 
 def click_progress(label: str, quiet: bool = False):
@@ -97,7 +102,32 @@ def pad(text: str, width: int) -> str:
 
 
 def emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    from tracker.app import dumps
+
+    click.echo(dumps(data, indent=2))
+
+
+def workspace_error(e: BaseException) -> WorkspaceError | None:
+    """A broken workspace as one message (None: a bug, which keeps its traceback): the errors of
+    a store (damaged, full, read-only, unreachable) and of the file system (a full disk, a
+    read-only or forbidden folder) that any command may meet."""
+    import errno
+
+    if isinstance(e, WorkspaceError):
+        return e
+    if isinstance(e, OSError):
+        name = e.filename or ""
+        if e.errno == errno.ENOSPC or e.errno == getattr(errno, "EDQUOT", -1):
+            return WorkspaceError(f"磁盘空间已满, 无法写入 {name}。请清理磁盘后重新运行; 已完成的部分已保存, "
+                                  "未完成的文件下次运行时会重新处理")
+        if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return WorkspaceError(f"无法写入 {name}: 工作区是只读的或没有写权限 ({e.strerror})。请检查权限后重新运行")
+        return WorkspaceError(f"无法读写文件 {name}: {e.strerror or e}。请运行 tracker check 查看")
+    if type(e).__module__.startswith("sqlalchemy"):
+        from tracker.app import store_error
+
+        return store_error(e)
+    return None
 
 
 def print_problems(problems: Problems | list, *, err: bool = True) -> None:
@@ -119,6 +149,14 @@ class TrackerGroup(click.Group):
         except UsageError as e:
             click.secho(f"错误: {e}", fg="red", err=True)
             ctx.exit(2)
+        except Exception as e:  # a broken workspace (store, disk, folders): one message, exit 1
+            if isinstance(e, click.exceptions.Exit | click.ClickException | click.Abort):
+                raise
+            err = workspace_error(e)
+            if err is None:
+                raise
+            click.secho(f"错误: {err}", fg="red", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=TrackerGroup, context_settings=CONTEXT)
@@ -492,6 +530,31 @@ def report(t, year, output, as_of, as_json, lang):
     first, _, rest = res.summary.partition("\n")
     click.secho(first, fg="green" if res.data["passed"] else "red", bold=True)
     click.echo(rest)
+
+
+# -- check -----------------------------------------------------------------------------------------
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@ws_db_options
+def check(as_json, workspace, db_url):
+    """检查工作区: 配置文件、数据库、存档文件、目录权限与磁盘空间; 有问题时说明如何从备份恢复。"""
+    from tracker.app import check_workspace
+
+    res = check_workspace(*group_params(workspace, db_url))
+    if as_json:
+        emit_json(res)
+    else:
+        for p in res["problems"]:
+            label = "错误" if p["severity"] == "error" else "警告"
+            click.secho(f"[{label}] {p['message']} ({p['code']})", fg="red" if p["severity"] == "error" else "yellow")
+            if p["fix"]:
+                click.echo(f"    处理: {p['fix']}")
+        if res["ok"]:
+            click.secho(f"工作区 {res['workspace']} 检查通过 (数据库 {res['store']})。", fg="green")
+        if not res["ok"] or res["backups"]:
+            click.echo(res["restore"])
+    if not res["ok"]:
+        sys.exit(1)
 
 
 # -- demo ------------------------------------------------------------------------------------------

@@ -35,7 +35,54 @@ import secrets
 import sys
 from pathlib import Path
 
-_TMP = re.compile(r"^\..+\.(\d+)(?:\.[0-9a-f]+)?\.tmp$")
+# .<name>.<pid>.<8 hex>.tmp (see _tmp_name). The token is required: with it optional, a token of
+# eight digits (one in 40) was read as the pid of a dead writer, and a live run's temporary file
+# was swept from under it (FileNotFoundError in os.replace when two collects ran at once).
+_TMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$")
+_TMP_OLD = re.compile(r"^\..+\.(\d+)\.tmp$")  # .<name>.<pid>.tmp, written before the token
+
+
+# -- names --------------------------------------------------------------------------------------------
+MAX_NAME_CHARS = 100  # a whole file name, suffix included
+MAX_NAME_BYTES = 200  # ... and in UTF-8: Linux allows 255 bytes (85 Chinese characters, not 100),
+#                        and the temporary name of atomic_write adds up to 30 (".NAME.PID.TOKEN.tmp")
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]|\.{2,}')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", *(f"COM{i}" for i in range(10)),
+             *(f"LPT{i}" for i in range(10))}
+
+
+def safe_file_name(text: str, *, prefix: str = "", tail: str = "", suffix: str = "", unique: bool = False) -> str:
+    """``prefix + text + tail + suffix`` as a file name valid on Windows and Linux, at most
+    :data:`MAX_NAME_CHARS` characters and :data:`MAX_NAME_BYTES` UTF-8 bytes, and distinct for
+    distinct ``text``: every file tracker names after a unit or a received file goes through here
+    (templates, receipts). ``prefix``, ``tail`` and ``suffix`` are tracker's own (a period, a
+    hash, "-回执", ".xlsx") and are kept whole.
+
+    In ``text``, ``< > : " / \\ | ? *``, control characters and runs of dots ("..") become "_";
+    leading and trailing dots and spaces go; a Windows device name (CON, PRN, AUX, NUL, COM1 …,
+    also as "CON.txt") gets a leading "_". Whenever ``text`` had to change, or is cut to fit, or
+    ``unique`` is asked for (two names equal but for case: Windows cannot tell them apart), the
+    first 8 hex digits of its SHA-256 are added ("~1a2b3c4d"): two units whose safe names would
+    be the same still get two files. A name that needs nothing stays exactly as it was."""
+    import hashlib
+    import unicodedata
+
+    s = _UNSAFE.sub("_", unicodedata.normalize("NFC", text)).strip(" .")
+    if not s:
+        s = "_"
+    if (prefix + s).split(".")[0].strip().upper() in _RESERVED:
+        s = "_" + s
+
+    def fits(stem: str) -> bool:
+        name = prefix + stem + tail + suffix
+        return len(name) <= MAX_NAME_CHARS and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+
+    if unique or s != text or not fits(s):
+        mark = "~" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        while len(s) > 1 and not fits(s + mark):
+            s = s[:-1]
+        s = s.rstrip(" .") + mark
+    return prefix + s + tail + suffix
 
 
 def read_input(path: Path, size: int = -1, *, name: str | None = None) -> bytes:
@@ -94,8 +141,11 @@ def durable_write_many(items: list[tuple[Path, bytes]]) -> list[Path]:
             pending.append((tmp, path))
             fds.append(fd)
             view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            try:
+                while view:
+                    view = view[os.write(fd, view):]
+            except OSError as e:  # a full disk: say which file (os.write does not)
+                raise OSError(e.errno, e.strerror, str(path)) from None
         if not (len(folders) == 1 and _syncfs(anchor)):
             for fd in fds:
                 os.fsync(fd)
@@ -188,7 +238,7 @@ def sweep_stale_tmp(folder: Path) -> int:
     except FileNotFoundError:
         return 0
     for e in entries:
-        m = _TMP.match(e.name)
+        m = _TMP.match(e.name) or _TMP_OLD.match(e.name)
         if m and e.is_file() and not _alive(int(m.group(1))):
             try:
                 os.unlink(e.path)

@@ -191,7 +191,6 @@ def _short(s: str, n: int = 26) -> str:
 # -- files -----------------------------------------------------------------------------------------
 def write_graph(G, path: Path, fmt: str, config: dict | None = None, title: str | None = None) -> Path:
     """Write the graph as png/svg (a picture), graphml, gexf or json (node-link data)."""
-    import json
 
     import networkx as nx
 
@@ -205,7 +204,9 @@ def write_graph(G, path: Path, fmt: str, config: dict | None = None, title: str 
         nx.write_gexf(G, str(path))
     elif fmt == "json":
         data = nx.node_link_data(G, edges="edges") if _has_edges_kw() else nx.node_link_data(G)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        from tracker.jsonout import dumps
+
+        path.write_text(dumps(data, indent=1), encoding="utf-8")
     else:
         raise ValueError(fmt)
     return path

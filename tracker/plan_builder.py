@@ -12,6 +12,7 @@ import unicodedata
 
 from tracker.model import Item, Plan, RawRow, RawTable, item_id
 from tracker.problems import InputError, Problems
+from tracker.safety import xml_safe, xml_safe_problem
 from tracker.targets import extract_targets
 from tracker.units import Registry, is_collective, split_units
 
@@ -93,6 +94,7 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
     for row in raw.rows:
         w = row.where
         loc = dict(file=w.file or raw.source, sheet=w.sheet, row=w.row)
+        _xml_safe_row(row, problems, loc)
         content = join_text(row.content)
         num_text = join_text(row.number)
         if not num_text and FOOTNOTE.match(content or ""):
@@ -145,7 +147,28 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
             problems.add("missing-number", f"序号不连续, 缺少: {shown}", file=raw.source)
     if problems.errors:
         raise InputError(problems)
+    name, removed = xml_safe(name)
+    if removed:
+        problems.items.append(xml_safe_problem(removed, file=raw.source))
     return Plan(name=name, year=year, items=out, source=raw.source, format=raw.format)
+
+
+RAW_TEXT_FIELDS = ("number", "content", "lead", "participants", "category_no", "category", "mandatory")
+
+
+def _xml_safe_row(row: RawRow, problems: Problems, loc: dict) -> None:
+    """Remove what XML cannot hold from every text of the row (tracker.safety.xml_safe), with a
+    warning naming the cell: every writer (Word, Excel, HTML) can then take every stored text."""
+    for f in RAW_TEXT_FIELDS:
+        clean, n = xml_safe(getattr(row, f))
+        if n:
+            setattr(row, f, clean)
+            problems.items.append(xml_safe_problem(n, cell=row.where.cells.get(f, ""), **loc))
+    for k, v in list(row.extra.items()):
+        clean, n = xml_safe(v)
+        if n:
+            row.extra[k] = clean
+            problems.items.append(xml_safe_problem(n, cell=row.where.cells.get(k, ""), **loc))
 
 
 def unit_text(s: str, cell_breaks: bool) -> str:

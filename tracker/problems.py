@@ -98,6 +98,12 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in problems.errors or problems.items))
 
 
+class WorkspaceError(Exception):
+    """The workspace itself is broken: a configuration that cannot be read, a store that is missing,
+    damaged or cannot be written, a full disk, a read-only folder. One Chinese message saying what
+    and where, and what to do (``tracker check``); the CLI exits with 1."""
+
+
 class UsageError(Exception):
     """A command used the wrong way (outside a workspace, unknown period …). Message in Chinese."""
 

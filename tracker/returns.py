@@ -67,6 +67,7 @@ from datetime import date, datetime
 from datetime import time as dt_time
 from pathlib import Path
 
+from tracker import jsonout
 from tracker.files import atomic_write, durable_write_many, sweep_stale_tmp, sync_folder
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
@@ -268,6 +269,16 @@ def _text(v) -> str:
     return str(v).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _clean_text(v, probs: Problems, **where) -> str:
+    """An input text cell as stored: :func:`_text`, without what XML cannot hold (with a warning)."""
+    from tracker.safety import xml_safe, xml_safe_problem
+
+    t, n = xml_safe(_text(v))
+    if n:
+        probs.items.append(xml_safe_problem(n, **where))
+    return t
+
+
 def _shown(v) -> str:
     t = _text(v)
     return t if len(t) <= 30 else t[:30] + "…"
@@ -287,6 +298,8 @@ def parse_progress(value) -> tuple[int | None, str | None, str]:
         return None, "progress-missing", "完成进度未填写"
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None, "progress-not-number", f"完成进度“{_shown(value)}”不是数字"
+    if not isinstance(value, str) and not _finite(value):
+        return None, "progress-not-number", f"完成进度“{_shown(value)}”不是有效的数字 (非数值或无穷大)"
     note_code, note = None, ""
     if isinstance(value, str):
         s = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
@@ -323,7 +336,7 @@ def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None
     if isinstance(value, bool):
         return None, f"完成值“{value}”不是数字"
     if isinstance(value, (int, float)):
-        return float(value), None
+        return _fit_actual(value, value)
     s = unicodedata.normalize("NFKC", str(value)).strip()
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s).replace(" ", "")
     m = _ACTUAL.match(s)
@@ -338,7 +351,29 @@ def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None
         return None, f"完成值“{_shown(value)}”不是数字"
     if mult and not (tu[:1] == mult):
         n *= _MULT[mult]
-    return n, None
+    return _fit_actual(n, value)
+
+
+MAX_ACTUAL = 1e15  # |actual| above this does not fit: no target counts that far, and a float is
+#                    exact for whole numbers only up to 2**53 (9.0e15)
+
+
+def _finite(v) -> bool:
+    """True for a number that is not NaN or infinite and fits a float (a huge int does not)."""
+    import math
+
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
+
+
+def _fit_actual(n, value) -> tuple[float | None, str | None]:
+    if not _finite(n):
+        return None, f"完成值“{_shown(value)}”不是有效的数字 (非数值或无穷大)"
+    if abs(float(n)) > MAX_ACTUAL:
+        return None, f"完成值“{_shown(value)}”过大, 超出可记录的范围 (绝对值不超过 10 的 15 次方)"
+    return float(n), None
 
 
 def _fmt(v: float) -> str:
@@ -529,8 +564,9 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
             if status == "未启动" and progress == 100:
                 row_probs.add("inconsistent-not-started", "完成进度为 100%, 但进展状态为“未启动”", severity=severity,
                               cell=c_status, row=r + 1, **where)
-        values = {"role": role, "status": status, "progress": progress, "done": _text(inputs["done"]),
-                  "problems": _text(inputs["problems"]), "next": _text(inputs["next"])}
+        values = {"role": role, "status": status, "progress": progress}
+        for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next")):
+            values[key] = _clean_text(inputs[key], row_probs, cell=a1(r, cols[h]), row=r + 1, **where)
         if iid in seen:
             if out.rows.get(iid) == values:
                 probs.warn("item-duplicate-same", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容相同, "
@@ -609,7 +645,8 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
         actual, err = parse_actual(tsh.get(r, cols["完成值"]), t.unit)
         if err:
             probs.add("target-not-number", err, cell=a1(r, cols["完成值"]), row=r + 1, **where)
-        note = _text(tsh.get(r, cols["说明"])) if "说明" in cols else ""
+        note = _clean_text(tsh.get(r, cols["说明"]), probs, cell=a1(r, cols["说明"]), row=r + 1,
+                           **where) if "说明" in cols else ""
         out.targets[(iid, idx)] = {"actual": actual, "note": note}
     for iid, left in wanted.items():
         for idx in left:
@@ -792,6 +829,14 @@ class _Incoming:
     sha: str = ""
     rec: dict | None = None  # its ``received`` row before this run recorded it (None: new)
     checking: bool = False  # sent to the check workers: its result is next in Collector._results
+    mtime: str | None = None  # the file's modification time (received.file_mtime)
+
+
+def _mtime(path: Path) -> str:
+    """A file's modification time as received.file_mtime holds it (UTC, microseconds: sortable)."""
+    from datetime import UTC
+
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 class Collector:
@@ -950,6 +995,7 @@ class Collector:
             path = self._queue[self._next]
             inc = _Incoming(path, pos=self._next)
             try:
+                inc.mtime = _mtime(path)  # (first: data set means the file was read whole)
                 inc.data = path.read_bytes()
             except OSError as e:
                 inc.error = str(e.strerror or e)
@@ -982,7 +1028,7 @@ class Collector:
             rows.setdefault(inc.sha, {
                 "sha256": inc.sha, "file_name": inc.path.name, "size": len(inc.data),
                 "received_at": self.received.isoformat(), "archived_as": str(dest.relative_to(self.ws.root)),
-                "outcome": "pending", "problems": "[]"})
+                "outcome": "pending", "problems": "[]", "file_mtime": inc.mtime})
         before = self._record_pending(rows) if rows else {}
         for inc in got:
             inc.rec = before.get(inc.sha)
@@ -1000,22 +1046,17 @@ class Collector:
 
     def _record_pending(self, rows: dict[str, dict]) -> dict[str, dict]:
         """Record new files in ``received`` as ``pending`` (one transaction for the batch); returns
-        the rows that were there before, by sha256."""
-        from sqlalchemy.exc import IntegrityError
+        the rows that were there before, by sha256. A row another run inserted first is kept as it
+        is (INSERT … ON CONFLICT DO NOTHING, inside the store's write lock): "already received"."""
+        from tracker.store import insert_ignore, received
 
-        sql = _sql()
-        for _attempt in range(3):
-            try:
-                with self.store.begin() as conn:
-                    before = {r["sha256"]: dict(r) for r in
-                              conn.execute(sql.received_many, {"shas": list(rows)}).mappings()}
-                    new = [row for sha, row in rows.items() if sha not in before]
-                    if new:
-                        conn.execute(sql.insert_received, new)
-                    return before
-            except IntegrityError:  # another run inserted one first (PostgreSQL): read them again
-                continue
-        raise RuntimeError("could not record the files in received")
+        with self.store.begin() as conn:
+            before = {r["sha256"]: dict(r) for r in
+                      conn.execute(_sql().received_many, {"shas": list(rows)}).mappings()}
+            new = [row for sha, row in rows.items() if sha not in before]
+            if new:
+                insert_ignore(conn, received, new)
+            return before
 
     def _received_row(self, sha: str) -> dict | None:
         with self.store.read() as conn:
@@ -1070,7 +1111,7 @@ class Collector:
         from tracker.store import now_iso, return_rows, return_targets
 
         sql = _sql()
-        problems_json = json.dumps([p.to_dict() for p in checked.problems], ensure_ascii=False)
+        problems_json = jsonout.dumps([p.to_dict() for p in checked.problems])
         with self.store.begin() as conn:
             rec = conn.execute(sql.received, {"sha": sha}).mappings().one()
             if rec["outcome"] not in ("pending", "rejected"):
@@ -1097,15 +1138,17 @@ class Collector:
                     {"return_id": rid, "item_id": iid, "idx": idx, "actual": v["actual"], "note": v["note"]}
                     for (iid, idx), v in checked.targets.items()])
             known.update(outcome="accepted", items=len(checked.rows), current=True, replaced=None)
-            if current is not None:
-                if received_at >= current["received_at"]:
-                    conn.execute(sql.supersede, {"rid": current["id"], "superseded_by": rid})
-                    name = conn.execute(sql.file_name, {"sha": current["sha256"]}).scalar_one()
-                    known["replaced"] = {"file": name, "received_at": current["received_at"]}
-                else:
-                    conn.execute(sql.supersede, {"rid": rid, "superseded_by": current["id"]})
-                    known["current"] = False
+            others = _order_returns(conn, checked.unit, checked.period, rid, known)
             conn.execute(sql.update_received, {"outcome": "accepted", **base})
+            # the receipts of the unit's returns for the period, written inside the write lock:
+            # another run that moves them again writes them after this (a kill before the commit
+            # leaves the file pending, and the rerun writes them again)
+            mine = _fill_outcome(FileOutcome(file="", name="", sha256=sha), False, known)
+            self._write_receipt(mine, now=True)
+            for other in others:
+                fo = self._stored_outcome(FileOutcome(file="", name="", sha256=other), False, conn=conn)
+                self._write_receipt(fo, now=True)
+            known["receipt_written"] = True
         return known
 
     def _finish(self, fo: FileOutcome, duplicate: bool, known: dict | None = None) -> FileOutcome:
@@ -1113,18 +1156,31 @@ class Collector:
             self._stored_outcome(fo, duplicate)
         else:
             _fill_outcome(fo, duplicate, known)
-        if self._receipt_dir is None:
-            self._receipt_dir = self.ws.outbox / "receipts"
-        path = self._receipt_dir / receipt_name(fo)
+        path = self._receipt_path(fo)
         fo.receipt = str(path)
+        if known is not None and known.get("receipt_written"):
+            return fo
         # a receipt is rewritten only when the outcome changed
         if not (duplicate and (path in self._receipts or path.exists())):
-            if not self._receipts:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self._receipts.add(path)
-            text = receipt_text(fo, self.config)
-            self._write(path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+            self._write_receipt(fo)
         return fo
+
+    def _receipt_path(self, fo: FileOutcome) -> Path:
+        if self._receipt_dir is None:
+            self._receipt_dir = self.ws.outbox / "receipts"
+        return self._receipt_dir / receipt_name(fo)
+
+    def _write_receipt(self, fo: FileOutcome, now: bool = False) -> None:
+        """Write fo's receipt; ``now``: in this thread, before returning (inside a transaction)."""
+        path = self._receipt_path(fo)
+        if not self._receipts:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._receipts.add(path)
+        data = b"\xef\xbb\xbf" + receipt_text(fo, self.config).replace("\n", "\r\n").encode("utf-8")
+        if now:
+            atomic_write(path, data)
+        else:
+            self._write(path, data)
 
     def _write(self, path: Path, data: bytes) -> None:
         """Write a receipt: by the I/O thread when there is one (creating a file is kernel time,
@@ -1141,13 +1197,16 @@ class Collector:
         while self._written:
             self._written.popleft().result()
 
-    def _stored_outcome(self, fo: FileOutcome, duplicate: bool) -> FileOutcome:
-        """Fill fo from what the store holds about its file (so receipts are the same on rerun)."""
+    def _stored_outcome(self, fo: FileOutcome, duplicate: bool, conn=None) -> FileOutcome:
+        """Fill fo from what the store holds about its file (so receipts are the same on rerun);
+        ``conn``: read inside that transaction."""
+        from contextlib import nullcontext
+
         from sqlalchemy import func, select
 
         from tracker.store import received, return_rows, returns
 
-        with self.store.read() as conn:
+        with self.store.read() if conn is None else nullcontext(conn) as conn:
             rec = conn.execute(select(received).where(received.c.sha256 == fo.sha256)).mappings().one()
             fo.duplicate = duplicate
             fo.outcome = rec["outcome"]
@@ -1205,6 +1264,36 @@ def _stored_values(conn, return_id: int) -> tuple[dict, dict]:
     tg = {(t["item_id"], t["idx"]): {"actual": t["actual"], "note": t["note"]}
           for t in conn.execute(select(return_targets).where(return_targets.c.return_id == return_id)).mappings()}
     return rows, tg
+
+
+def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[str]:
+    """Put the returns of one unit and period in order and mark all but the last superseded, each
+    by the next one: ordered by (received date, the file's modification time, file name, sha256) —
+    properties of the files, not of the order runs stored them in, so any number of concurrent
+    collects end as one serial run. Fills ``known`` (current, replaced) for return ``rid``; returns
+    the sha256 of every other return whose receipt reads differently now (its place changed)."""
+    from sqlalchemy import select
+
+    from tracker.store import received, returns
+
+    rows = conn.execute(select(returns.c.id, returns.c.sha256, returns.c.superseded_by, returns.c.received_at,
+                               received.c.file_mtime, received.c.file_name)
+                        .join(received, received.c.sha256 == returns.c.sha256)
+                        .where(returns.c.unit == unit, returns.c.period == period)).all()
+    rows.sort(key=lambda r: (r.received_at, r.file_mtime or "", r.file_name, r.sha256))
+    sha_of = {r.id: r.sha256 for r in rows}
+    touched: set[int] = set()
+    for n, r in enumerate(rows):
+        nxt = rows[n + 1].id if n + 1 < len(rows) else None
+        if r.superseded_by != nxt:
+            conn.execute(_sql().supersede, {"rid": r.id, "superseded_by": nxt})
+            # its own receipt (current or not), and the old and new successor's ("replaced …")
+            touched.update(x for x in (r.id, r.superseded_by, nxt) if x is not None)
+        if r.id == rid:
+            known["current"] = nxt is None
+            prev = rows[n - 1] if n else None
+            known["replaced"] = {"file": prev.file_name, "received_at": prev.received_at} if prev else None
+    return sorted(sha_of[i] for i in touched if i != rid and i in sha_of)
 
 
 def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,
@@ -1268,6 +1357,7 @@ FIX = {
     "inconsistent-done": "如任务已完成, 请将完成进度改为 100; 否则请将进展状态改为“推进中”。",
     "inconsistent-not-started": "请核对: 已完成的任务请选“已完成”, 未启动的任务完成进度应为 0。",
     "target-not-number": "请填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”。",
+    "text-control-chars": "无需重报; 不可见的控制字符已删除, 其余文字照录。",
     "target-unknown": "请删除该行; 请勿增加指标行。",
     "target-duplicate": "请删除多余的一行。",
     "target-missing": "请补回该指标的一行 (可从原模板复制)。",
@@ -1275,10 +1365,11 @@ FIX = {
 
 
 def receipt_name(fo: FileOutcome) -> str:
-    stem = Path(fo.name).stem
-    from tracker.templates import safe_filename
+    """``<file stem>-<sha8>-回执.txt``, made safe by :func:`tracker.files.safe_file_name` (a file
+    name of 75 Chinese characters made a receipt name over Linux's 255 bytes)."""
+    from tracker.files import safe_file_name
 
-    return f"{safe_filename(stem)}-{fo.sha256[:8] or 'unread'}-回执.txt"
+    return safe_file_name(Path(fo.name).stem, tail=f"-{fo.sha256[:8] or 'unread'}-回执", suffix=".txt")
 
 
 def _cn_date(iso: str) -> str:

@@ -69,6 +69,7 @@ from __future__ import annotations
 
 import functools
 import io
+import posixpath
 import re
 import struct
 import zlib
@@ -196,26 +197,61 @@ def check_text(path, problems: Problems | None = None, *, name: str | None = Non
 
 
 def text_problems(data: bytes, file: str) -> list[Problem]:
-    """Problems with the encoding of a text file (see the module docstring)."""
-    if not data:
-        return [Problem("empty-file", "文件是空的", file=file)]
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return []
-    if b"\x00" in data[:4096]:
-        return [Problem("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档",
-                        file=file)]
+    """Problems with the encoding of a text file: [] when :func:`decode_text` can read it."""
     try:
-        data.decode("utf-8")
-        return []
+        decode_text(data, file)
+    except InputError as e:
+        return list(e.problems)
+    return []
+
+
+_RESAVE_UTF8 = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
+                "然后重新导入")
+
+
+def decode_text(data: bytes, file: str = "") -> str:
+    """The text of a text file (csv, box text, narrative), or InputError naming the file and why.
+
+    The one encoding policy, for the guard (:func:`check_text`) and every importer alike:
+
+    * a UTF-8 BOM: the rest must be UTF-8 (a BOM before GBK bytes is refused, not guessed);
+    * a UTF-16 BOM (LE or BE): the rest must be whole UTF-16 (a file cut by one byte, or with a
+      lone surrogate, is refused);
+    * a NUL byte in the first 4 KB without a BOM: not text;
+    * else UTF-8, else GBK/GB18030 when at least 80 % of its non-ASCII characters are common
+      (GB2312) Chinese; anything else (a Windows-1252 csv) is refused with how to re-save it.
+    Never a fallback that replaces what it cannot read: no mojibake reaches unit names."""
+    def refuse(code: str, message: str):
+        return InputError(Problem(code, message, file=file))
+
+    if not data:
+        raise refuse("empty-file", "文件是空的")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise refuse("unknown-encoding", f"文件开头标明是 UTF-8 编码 (BOM), 但第 {e.start + 4} 个字节起不是 UTF-8 "
+                         f"(可能是 GBK 等编码的内容被加上了 UTF-8 标记)。{_RESAVE_UTF8}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            return data[2:].decode(codec)
+        except UnicodeDecodeError as e:
+            why = ("字节数为奇数, 文件可能被截断或未下载完整" if (len(data) - 2) % 2
+                   else f"第 {e.start + 3} 个字节处的内容无效")
+            raise refuse("unknown-encoding", f"文件开头标明是 UTF-16 编码, 但{why}。{_RESAVE_UTF8}") from None
+    if b"\x00" in data[:4096]:
+        raise refuse("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    hint = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
-            "然后重新导入")
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return [Problem("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
-                        f"(可能是西文 Windows-1252 编码, 其中不能包含中文)。{hint}", file=file)]
+    except UnicodeDecodeError as e:
+        raise refuse("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
+                     f"(第 {e.start + 1} 个字节起无法解码; 可能是西文 Windows-1252 编码, 其中不能包含中文)。"
+                     f"{_RESAVE_UTF8}") from None
     non_ascii = [ch for ch in text if ord(ch) > 127]
     common = 0
     for ch in non_ascii:
@@ -225,9 +261,35 @@ def text_problems(data: bytes, file: str) -> list[Problem]:
         except UnicodeEncodeError:
             pass
     if non_ascii and common < 0.8 * len(non_ascii):
-        return [Problem("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
-                        f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{hint}", file=file)]
-    return []
+        raise refuse("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
+                     f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{_RESAVE_UTF8}")
+    return text
+
+
+# -- text every writer can take ----------------------------------------------------------------------
+# The characters XML 1.0 cannot hold, not even as &#…; references: C0 controls other than tab, line
+# feed and carriage return, U+FFFE, U+FFFF, and lone surrogates (a str can hold them; UTF-8 cannot).
+# python-docx/lxml refuse them ("All strings must be XML compatible"), xlsxwriter writes files Excel
+# calls damaged, and HTML shows garbage. They come in from people's cells (pasted from a PDF or an
+# old system; Excel stores them as _x0001_ escapes, which calamine decodes), so they are removed at
+# the door — in returns and in plans — with a warning naming the cell.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """``text`` without the characters XML 1.0 cannot hold, and how many were removed. The one
+    sanitising function: collect (:mod:`tracker.returns`) and the plan builder call it on every
+    text they store."""
+    if not isinstance(text, str) or text.isprintable():  # the usual case, in C: nothing to remove
+        return text, 0
+    clean, n = _NOT_XML.subn("", text)
+    return clean, n
+
+
+def xml_safe_problem(n: int, **where) -> Problem:
+    """The warning for ``n`` characters :func:`xml_safe` removed from a cell."""
+    return Problem("text-control-chars", f"文字中有 {n} 个不可见的控制字符 (如从 PDF 或其他系统复制带来的), "
+                   "Word/Excel 无法保存, 已删除", severity=WARNING, **where)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -286,6 +348,10 @@ class _Inspector:
         return self.err("corrupt-file", f"文件已损坏或不完整, 无法读取{extra}; 请用 Excel、WPS 或 LibreOffice "
                         "打开确认, 重新保存后再发送")
 
+    def encrypted(self) -> _Reject:
+        return self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 Excel/WPS 中去掉密码"
+                        "(文件→信息→保护工作簿→用密码进行加密, 清空密码) 后重新保存再发送")
+
     def run(self) -> list[Problem]:
         f = self.f
         head = f.read(8)
@@ -304,15 +370,15 @@ class _Inspector:
     def _ole(self) -> None:
         f = self.f
         f.seek(0)
-        tail = b""
-        while True:
-            chunk = f.read(CHUNK)
-            if not chunk:
-                break
-            if ENCRYPTED_PACKAGE in tail + chunk:
-                raise self.err("encrypted", "文件有密码保护 (已加密), 无法读取; 请在 Excel/WPS 中去掉密码"
-                               "(文件→信息→保护工作簿→用密码进行加密, 清空密码) 后重新保存再发送")
-            tail = chunk[-64:]
+        data = f.read(self.limits.max_file + 1)  # the size was checked: at most 100 MB
+        if ENCRYPTED_PACKAGE in data:
+            raise self.encrypted()
+        try:
+            book = _ole_stream(data, ("workbook", "book"))
+        except ValueError as e:
+            raise self.damaged(f"OLE 复合文档结构损坏: {e}") from None
+        if book is not None:
+            _BiffScan(self, book).run()
 
     # zip -----------------------------------------------------------------------------------------
     def _zip(self) -> None:
@@ -392,7 +458,7 @@ class _Inspector:
         low = name.lower()
         is_xml = low.endswith((".xml", ".rels", ".vml")) or low == "[content_types].xml"
         scanner = None
-        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", low):
+        if re.fullmatch(r"xl/worksheets/[^/]+\.xml", low) or low in sheet_names.parts:
             scanner = _XlsxSheetScan(self, functools.partial(sheet_names.get, name, PurePosixPath(name).stem))
         elif low == "content.xml":
             scanner = _OdsScan(self)
@@ -444,25 +510,21 @@ class _Inspector:
         return check.finish()
 
     def _sheet_names(self, z, names: list[str]):
-        """xl/worksheets/sheetN.xml -> the sheet's name, from workbook.xml and its rels (defusedxml).
-
-        The names only go into messages, so in the usual case (both parts UTF-8 with an XML
-        declaration and no "<!" anywhere: they cannot hold a DTD, so parsing them cannot reject the
-        file) they are parsed on first use, which a clean file never makes. Otherwise they are
-        parsed now, exactly as always: a DTD there rejects the file before any member is read."""
+        """Sheet part -> the sheet's name, from workbook.xml and its rels (defusedxml), parsed
+        before any member is read: the parts they point to are the ones scanned for their size
+        (:class:`_SheetNames`), and a DTD there rejects the file. (They were parsed lazily, for the
+        names in messages only, until a sheet stored under another part name went unscanned.)"""
         if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return {}
+            return _SheetNames({})
+        infos = {i.filename: i for i in z.infolist()}
+        for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if infos[n].file_size > 5 * 1024 * 1024:  # a few KB in any real workbook
+                raise self.damaged(f"{n} 过大 ({_mb(infos[n].file_size)})")
         try:
-            infos = {i.filename: i for i in z.infolist()}
-            for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-                if infos[n].file_size > 5 * 1024 * 1024:
-                    return {}
             wb_raw, rels_raw = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
         except Exception:  # CRC, damage: the member scan reports it clearly
-            return {}
-        if _plain_xml(wb_raw) and _plain_xml(rels_raw):
-            return _LazyNames(lambda: self._parse_sheet_names(wb_raw, rels_raw))
-        return self._parse_sheet_names(wb_raw, rels_raw)
+            return _SheetNames({})
+        return _SheetNames(self._parse_sheet_names(wb_raw, rels_raw))
 
     def _parse_sheet_names(self, wb_raw: bytes, rels_raw: bytes) -> dict[str, str]:
         from defusedxml import ElementTree as DET
@@ -479,7 +541,7 @@ class _Inspector:
         for r in rels:
             t = r.get("Target", "")
             t = t.lstrip("/") if t.startswith("/") else "xl/" + t
-            target[r.get("Id")] = str(PurePosixPath(t))
+            target[r.get("Id")] = posixpath.normpath(t)
         out = {}
         for el in wb.iter():
             if el.tag.endswith("}sheet") or el.tag == "sheet":
@@ -531,46 +593,172 @@ class _MemberCheck:
         return self.total
 
 
-_XML_DECL = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml\s[^<>]*?\?>")
-_XML_ENCODING = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+# -- .xls: the compound file and its BIFF records ---------------------------------------------------
+_ENDCHAIN = 0xFFFFFFFA  # sector numbers from here on are markers (free, end of chain, FAT, DIFAT)
 
 
-def _plain_xml(raw: bytes) -> bool:
-    """True when an XML parser cannot find a DTD in raw: no "<!" in it, and an XML declaration in
-    ASCII that names UTF-8 or no encoding (so no other encoding can spell "<!" differently)."""
-    if b"<!" in raw:
-        return False
-    m = _XML_DECL.match(raw)
-    if not m:
-        return False
-    enc = _XML_ENCODING.search(m.group(0))
-    return enc is None or enc.group(1).lower() in (b"utf-8", b"utf8")
+def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
+    """The first stream of a compound file (OLE, [MS-CFB]) whose name is one of ``names`` (any
+    case), or None. Raises ValueError for a structure that does not hold together (a sector past
+    the end, a chain that loops). Reads only the FAT, the directory and that stream."""
+    u16 = functools.partial(struct.unpack_from, "<H")
+    u32 = functools.partial(struct.unpack_from, "<I")
+    if len(data) < 512:
+        raise ValueError("文件头不完整")
+    ss, mss = 1 << u16(data, 0x1E)[0], 1 << u16(data, 0x20)[0]
+    if ss not in (512, 4096) or mss > ss:
+        raise ValueError("扇区大小无效")
+    nsec = (len(data) - ss) // ss + (1 if (len(data) - ss) % ss else 0) if len(data) > ss else 0
+
+    def sector(n: int) -> bytes:
+        if n >= nsec:
+            raise ValueError("扇区超出文件末尾")
+        return data[(n + 1) * ss:(n + 2) * ss]
+
+    difat = [x for x in struct.unpack_from("<109I", data, 0x4C)]
+    s, hops = u32(data, 0x44)[0], 0
+    while s < _ENDCHAIN:
+        hops += 1
+        if hops > nsec:
+            raise ValueError("DIFAT 链循环")
+        more = struct.unpack(f"<{ss // 4}I", sector(s))
+        difat.extend(more[:-1])
+        s = more[-1]
+    fat: list[int] = []
+    for n in [x for x in difat if x < _ENDCHAIN][:u32(data, 0x2C)[0]]:
+        fat.extend(struct.unpack(f"<{ss // 4}I", sector(n)))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out, s = [], start
+        while s < _ENDCHAIN:
+            if s >= len(table) or len(out) > len(table):
+                raise ValueError("扇区链无效")
+            out.append(s)
+            s = table[s]
+        return out
+
+    directory = b"".join(sector(n) for n in chain(u32(data, 0x30)[0], fat))
+    entries = []
+    for off in range(0, len(directory) - 127, 128):
+        e = directory[off:off + 128]
+        nlen = min(u16(e, 64)[0], 64)
+        entries.append((e[:max(nlen - 2, 0)].decode("utf-16-le", "replace"), e[66], u32(e, 116)[0], u32(e, 120)[0]))
+    if not entries:
+        raise ValueError("没有目录")
+    for name, kind, start, size in entries:
+        if kind != 2 or name.lower() not in names:
+            continue
+        if size >= u32(data, 0x38)[0]:  # a regular stream
+            return b"".join(sector(n) for n in chain(start, fat))[:size]
+        minifat: list[int] = []
+        for n in chain(u32(data, 0x3C)[0], fat):
+            minifat.extend(struct.unpack(f"<{ss // 4}I", sector(n)))
+        ministream = b"".join(sector(n) for n in chain(entries[0][2], fat))
+        return b"".join(ministream[m * mss:(m + 1) * mss] for m in chain(start, minifat))[:size]
+    return None
 
 
-class _LazyNames:
-    """The sheet names, parsed on the first ``get`` (see _Inspector._sheet_names)."""
+# BIFF records that put a value in one cell (row, column in their first four bytes): what calamine
+# builds a sheet's range from. BLANK/MULBLANK (formatting only) and DIMENSIONS are not counted:
+# calamine allocates nothing for them (measured, docs/hardening.md).
+_BIFF_CELLS = {0x0006, 0x0203, 0x00FD, 0x027E, 0x0204, 0x0205, 0x00D6, 0x0003, 0x0004, 0x0002, 0x0005, 0x0406}
+_BIFF_MULRK, _BIFF_MERGED, _BIFF_BOF, _BIFF_EOF, _BIFF_SHEET = 0x00BD, 0x00E5, (0x0809, 0x0409, 0x0209, 0x0009), 0x000A, 0x0085
 
-    def __init__(self, parse):
-        self._parse = parse
-        self._names: dict[str, str] | None = None
+
+class _BiffScan:
+    """The workbook stream of an .xls: for every sheet (from its BOUNDSHEET offset to its EOF, as
+    calamine reads it) the bounds of the cells that hold a value and of the merged ranges, checked
+    against the limits before calamine allocates rows × columns for them (a value at IV65536 cost
+    1 GB per sheet)."""
+
+    def __init__(self, insp: _Inspector, stream: bytes):
+        self.insp, self.s = insp, stream
+
+    def records(self, pos: int):
+        s = self.s
+        while pos + 4 <= len(s):
+            typ, n = struct.unpack_from("<HH", s, pos)
+            yield typ, s[pos + 4:pos + 4 + n]
+            pos += 4 + n
+
+    def run(self) -> None:
+        sheets = []
+        for typ, body in self.records(0):
+            if typ == 0x002F:  # FILEPASS: what follows is encrypted (an .xls with a password)
+                raise self.insp.encrypted()
+            if typ == _BIFF_SHEET and len(body) >= 6:
+                sheets.append((struct.unpack_from("<I", body)[0], _biff_sheet_name(body[6:])))
+            elif typ == _BIFF_EOF:
+                break
+        for offset, name in sheets:
+            self.sheet(offset, name)
+
+    def sheet(self, offset: int, name: str) -> None:
+        b = _Bounds(self.insp, name or "?")
+        depth = 0
+        for typ, body in self.records(offset):
+            if typ in _BIFF_BOF:
+                depth += 1
+            elif typ == _BIFF_EOF:
+                depth -= 1
+                if depth <= 0:
+                    return
+            elif typ in _BIFF_CELLS and len(body) >= 4:
+                r, c = struct.unpack_from("<HH", body)
+                b.cell(r + 1, c + 1)
+            elif typ == _BIFF_MULRK and len(body) >= 6:
+                r, c0 = struct.unpack_from("<HH", body)
+                c1 = struct.unpack_from("<H", body, len(body) - 2)[0]
+                b.cell(r + 1, c0 + 1)
+                b.cell(r + 1, max(c0, c1) + 1)
+            elif typ == _BIFF_MERGED and len(body) >= 2:
+                n = struct.unpack_from("<H", body)[0]
+                for k in range(min(n, (len(body) - 2) // 8)):
+                    r0, r1, c0, c1 = struct.unpack_from("<HHHH", body, 2 + 8 * k)
+                    b.cell(min(r0, r1) + 1, min(c0, c1) + 1)
+                    b.cell(max(r0, r1) + 1, max(c0, c1) + 1)
+
+
+def _biff_sheet_name(raw: bytes) -> str:
+    """A BOUNDSHEET name (BIFF8: length, flags, then 8- or 16-bit characters; older: length, bytes)."""
+    if not raw:
+        return ""
+    n = raw[0]
+    if len(raw) >= 2 and raw[1] in (0, 1) and len(raw) >= 2 + n * (raw[1] + 1):
+        chars = raw[2:2 + n * (raw[1] + 1)]
+        return chars.decode("utf-16-le" if raw[1] else "latin-1", "replace")
+    return raw[1:1 + n].decode("gbk", "replace")
+
+
+class _SheetNames:
+    """Sheet part -> sheet name (from workbook.xml and its rels), and ``parts``: every part a
+    sheet of workbook.xml points to, lower-cased. Those parts are scanned for their size whatever
+    they are called: calamine reads a sheet from wherever the relationship points (the task sheet
+    stored as xl/tasks/data.xml was read, and allocated, without being scanned)."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = names
+        self.parts = {p.lower() for p in names}
 
     def get(self, member: str, default: str) -> str:
-        if self._names is None:
-            self._names = self._parse()
         return self._names.get(member, default)
 
 
 # -- sheet scanners ------------------------------------------------------------------------------
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f|v|mergeCell)\b([^>]*)>")
-_ATTR_R = re.compile(rb'\sr\s*=\s*["\']([A-Z]{0,3})(\d+)["\']')
-_ATTR_REF = re.compile(rb'\sref\s*=\s*["\']\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?["\']')
+# References in any case: Excel writes "A1", but calamine reads "xfd1048576" just as well (a guard
+# that only knew upper case let a lower-case far cell through to a 512 GB allocation).
+_ATTR_R = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{0,3})(\d+)["\']')
+_ATTR_ANY_R = re.compile(rb'\sr\s*=')  # an r= that _ATTR_R cannot read: the file is rejected
+_ATTR_REF = re.compile(rb'\sref\s*=\s*["\']\$?([A-Za-z]{1,3})\$?(\d+)(?::\$?([A-Za-z]{1,3})\$?(\d+))?["\']')
 
 
 # the fast path of _XlsxSheetScan (see _fast): formulas, cells or rows without r= send a piece to the loop
-_FAST_F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_FAST_F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]"
+                     rb"|<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*(?![\"'][A-Za-z]{1,3}\d+[\"'])")
 _FAST_C_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
 _FAST_ROW_NO_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?:>|\s(?![^>]*\br\s*=)[^>]*>)")
-_FAST_C_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
+_FAST_C_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
 _FAST_ROW_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
 _FAST_C_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c>")
 _FAST_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*>")
@@ -579,8 +767,9 @@ _FAST_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*>")
 # <mergeCell> can occur (none of ":c", ":f", ":row", ":mergeCell" in it — the usual case): a pattern
 # that starts with a literal runs several times faster. _FAST_PLAIN_BAD is _FAST_F, _FAST_C_NO_R and
 # _FAST_ROW_NO_R in one pass.
-_FAST_PLAIN_BAD = re.compile(rb"<(?:f[\s>/]|c(?:>|\s(?![^>]*\br\s*=)[^>]*>)|row(?:>|\s(?![^>]*\br\s*=)[^>]*>))")
-_FAST_PLAIN_C_R = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
+_FAST_PLAIN_BAD = re.compile(rb"<(?:f[\s>/]|c(?:>|\s(?![^>]*\br\s*=)[^>]*>)|row(?:>|\s(?![^>]*\br\s*=)[^>]*>))"
+                             rb"|<c\s[^>]*?\br\s*=\s*(?![\"'][A-Za-z]{1,3}\d+[\"'])")
+_FAST_PLAIN_C_R = re.compile(rb"<c\s[^>]*?\br\s*=\s*[\"']([A-Za-z]{1,3})(\d+)[\"'][^>]*(?<!/)>")
 _FAST_PLAIN_ROW_R = re.compile(rb"<row\s[^>]*?\br\s*=\s*[\"'](\d+)[\"']")
 _FAST_PLAIN_C_CLOSE = re.compile(rb"</c>")
 _FAST_PLAIN_MERGE = re.compile(rb"<mergeCell\b[^>]*>")
@@ -606,7 +795,7 @@ def _last_match(rx: re.Pattern, body: bytes, start: bytes | None):
 def _col_index(letters: bytes) -> int:
     n = 0
     for ch in letters:
-        n = n * 26 + (ch - 64)
+        n = n * 26 + ((ch & 0xDF) - 64)  # upper and lower case alike
     return n  # 1-based
 
 
@@ -697,6 +886,8 @@ class _XlsxSheetScan(_Bounds):
             elif tag == b"c":
                 self._end_cell()
                 r = _ATTR_R.search(attrs)
+                if r is None and _ATTR_ANY_R.search(attrs):
+                    raise self.insp.damaged(f"单元格引用 {attrs[:40].decode('latin-1')} 无法识别")
                 if r and r.group(1):
                     self.col = _col_index(r.group(1))
                     row = self.row = int(r.group(2))
@@ -894,5 +1085,5 @@ class _OdsScan:
         raise self.insp.damaged(f"content.xml 不是有效的 XML: {str(e)[:60]}") from None
 
 
-__all__ = ["LIMITS", "Limits", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
-           "safe_cell_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]
+__all__ = ["LIMITS", "Limits", "xml_safe", "xml_safe_problem", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
+           "safe_cell_text", "decode_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]

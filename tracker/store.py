@@ -29,7 +29,9 @@ from sqlalchemy import (
     select,
 )
 
+from tracker import jsonout
 from tracker.model import LEAD, PARTICIPANT, Item, Plan, Target
+from tracker.problems import WorkspaceError
 
 metadata = MetaData()
 
@@ -98,6 +100,9 @@ received = Table(
     Column("unit", Text),
     Column("period", String(8)),
     Column("processed_at", String(32)),
+    # the source file's modification time (UTC ISO, microseconds) when it was received: orders two
+    # returns of a unit received the same day, whatever order concurrent runs stored them in
+    Column("file_mtime", String(32)),
 )
 
 # An accepted return: one unit, one period, one file. Superseded ones stay, marked.
@@ -135,6 +140,7 @@ return_targets = Table(
 )
 
 SCHEMA_VERSION_KEY = "schema_version"
+WRITE_LOCK = 0x7472_6163  # "trac": the PostgreSQL advisory lock key of Store.begin
 
 
 def _migration_1(conn) -> None:
@@ -154,8 +160,16 @@ def _migration_2(conn) -> None:
         ix.create(conn, checkfirst=True)
 
 
+def _migration_3(conn) -> None:
+    """received.file_mtime (see the table). A new store has it from migration 1's create_all."""
+    from sqlalchemy import inspect
+
+    if "file_mtime" not in {c["name"] for c in inspect(conn).get_columns("received")}:
+        conn.exec_driver_sql("ALTER TABLE received ADD COLUMN file_mtime VARCHAR(32)")
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -164,22 +178,51 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
+        """Open (and migrate) the store at url. ``create=False`` (every command but ``init``): a
+        store that is not there — no SQLite file, or a database without tracker's tables — is a
+        WorkspaceError, never silently created empty. A damaged or unreachable store is a
+        WorkspaceError too (:func:`store_error`)."""
         self.url = url
+        path = sqlite_path(url)
+        if not create and path is not None and not path.exists():
+            raise WorkspaceError(f"数据库文件 {path} 不存在 (被删除或移走了?)。tracker 不会自动新建空数据库: "
+                                 f"请从备份恢复 (运行 tracker check 查看), 如确是新工作区请运行 tracker init")
         kwargs = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 60}
         self.engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.migrate()
+        try:
+            if not create and self.schema_version() == 0:
+                raise WorkspaceError(f"数据库 {display_url(url)} 中没有 tracker 的数据 (是空库)。tracker 不会自动新建: "
+                                     "请从备份恢复 (运行 tracker check 查看), 如确是新工作区请运行 tracker init")
+            self.migrate()
+        except Exception as e:
+            self.engine.dispose()
+            if isinstance(e, WorkspaceError):
+                raise
+            err = store_error(e, url)
+            if err is None:
+                raise
+            raise err from None
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
     def begin(self):
-        """One transaction. On SQLite it takes the write lock at once, so concurrent writers queue."""
+        """One write transaction, and the store's write lock with it: concurrent writers queue.
+
+        SQLite: ``BEGIN IMMEDIATE``. PostgreSQL: a transaction-level advisory lock
+        (:data:`WRITE_LOCK`), taken first, released at commit or rollback (also when the process is
+        killed: the server ends its session). So on both stores one write transaction runs at a
+        time and whatever it reads (is this file done? the unit's returns for the period) cannot
+        change under it: collect's "re-read, then decide" is correct without retries, and the
+        ``UniqueViolation`` two runs inserting the same return met on PostgreSQL cannot happen.
+        Reads never wait for it. Collect spends its time checking files outside any transaction, so
+        serialising the short write transactions costs little (docs/hardening.md)."""
         with self.engine.connect() as conn:
             if self.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -191,6 +234,8 @@ class Store:
                     raise
             else:
                 with conn.begin():
+                    if self.engine.dialect.name == "postgresql":
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
                     yield conn
 
     @contextmanager
@@ -242,7 +287,7 @@ class Store:
                                   category_no=it.category_no, category=it.category, content=it.content,
                                   lead_raw=it.lead_raw, participants_raw=it.participants_raw,
                                   mandatory=bool(it.mandatory),
-                                  extra=json.dumps(it.extra, ensure_ascii=False)))
+                                  extra=jsonout.dumps(it.extra)))
             for role, names in ((LEAD, it.lead), (PARTICIPANT, it.participants)):
                 for i, n in enumerate(names):
                     unit_rows.append(dict(plan_id=pid, item_id=it.id, role=role, position=i, unit=n))
@@ -329,6 +374,67 @@ class Store:
                 rows = [tuple(r) for r in conn.execute(select(table))]
                 out[name] = sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
         return out
+
+
+def sqlite_path(url: str):
+    """The file of a SQLite URL (None for other stores, or an in-memory SQLite)."""
+    from pathlib import Path
+
+    if not url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    db = make_url(url).database
+    return Path(db) if db and db != ":memory:" and not db.startswith("file:") else None
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def store_error(e: BaseException, url: str = "") -> WorkspaceError | None:
+    """What a database error means for the office, as a WorkspaceError (None: not a store error).
+    Damage, a full disk, a read-only file, a server that does not answer: each its own message."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if not isinstance(e, SQLAlchemyError):
+        return None
+    text = str(getattr(e, "orig", None) or e).lower()
+    where = display_url(url) if url else "数据库"
+    path = sqlite_path(url) if url else None
+    if path is not None:
+        where = str(path)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return WorkspaceError(f"数据库文件 {where} 已损坏 ({text[:80]})。请运行 tracker check 查看, 并从备份恢复")
+    if "disk is full" in text or "no space" in text or "could not extend" in text:
+        return WorkspaceError(f"磁盘空间已满, 无法写入数据库 {where}。请清理磁盘后重新运行; 本次未完成的操作未写入")
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return WorkspaceError(f"数据库 {where} 是只读的, 无法写入 (文件或目录没有写权限, 或在只读的磁盘上)。"
+                              "请检查权限后重新运行")
+    if "unable to open" in text:
+        return WorkspaceError(f"无法打开数据库文件 {where} (目录不存在或没有权限)。请运行 tracker check 查看")
+    if "connect" in text or "could not translate host" in text or "does not exist" in text:
+        return WorkspaceError(f"无法连接数据库 {where}: {text[:120]}。请确认数据库服务器在运行、地址和口令正确")
+    return WorkspaceError(f"数据库 {where} 出错: {text[:160]}。请运行 tracker check 查看")
+
+
+def insert_ignore(conn, table: Table, rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (a plain insert elsewhere): rows
+    whose key is there already are left as they are, never an error."""
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        from importlib import import_module
+
+        stmt = import_module(f"sqlalchemy.dialects.{name}").insert(table).on_conflict_do_nothing()
+    else:
+        stmt = table.insert()
+    conn.execute(stmt, rows)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

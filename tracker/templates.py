@@ -31,12 +31,11 @@ import functools
 import io
 import math
 import os
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.files import atomic_write, sweep_stale_tmp
+from tracker.files import atomic_write, safe_file_name, sweep_stale_tmp
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, workspace_id
 from tracker.model import LEAD, ROLE_LABEL, Item, Plan
@@ -75,22 +74,23 @@ class TemplateResult:
                 "files": self.files, "skipped": self.skipped}
 
 
-_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+def template_name(period: str, unit: str, unique: bool = False) -> str:
+    """``PERIOD-UNIT.xlsx``, the unit made safe by :func:`tracker.files.safe_file_name`."""
+    return safe_file_name(unit, prefix=f"{period}-", suffix=".xlsx", unique=unique)
 
 
-def safe_filename(name: str) -> str:
-    """A unit name usable as (part of) a Windows file name: forbidden characters become "_"."""
-    s = _BAD_CHARS.sub("_", unicodedata.normalize("NFC", name)).strip().rstrip(". ")
-    if not s:
-        s = "_"
-    if s.split(".")[0].upper() in _RESERVED:
-        s = "_" + s
-    return s[:120]
-
-
-def template_name(period: str, unit: str) -> str:
-    return f"{period}-{safe_filename(unit)}.xlsx"
+def template_names(period: str, units: list[str]) -> dict[str, str]:
+    """unit -> its template's file name; units whose names differ only in case (one file on
+    Windows) get the hash mark, so every unit has its own file."""
+    names = {u: template_name(period, u) for u in units}
+    seen: dict[str, list[str]] = {}
+    for u, n in names.items():
+        seen.setdefault(n.casefold(), []).append(u)
+    for group in seen.values():
+        if len(group) > 1:
+            for u in group:
+                names[u] = template_name(period, u, unique=True)
+    return names
 
 
 def _width(s: str) -> int:
@@ -165,7 +165,7 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
     store.close()
     result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
     global _JOB
-    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid)
+    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid, template_names(str(period), a.units))
     loop = progress(chosen) if progress else chosen
     try:
         workers = _workers(len(chosen))
@@ -206,14 +206,14 @@ def _workers(n_units: int) -> int:
 
 def _template_of(unit: str) -> dict:
     """Build and write one unit's template (in the main process or a worker)."""
-    plan, a, period, previous, config, out_dir, secret, wsid = _JOB
+    plan, a, period, previous, config, out_dir, secret, wsid, names = _JOB
     rows = a.items_of(unit)
     target_rows = [(it, i) for it, role in rows if role == LEAD for i in range(len(it.targets))]
     ident = Identity(workspace=wsid, year=plan.year, plan_version=plan.version, unit=unit,
                      period=str(period), items=[it.id for it, _ in rows],
                      targets=[(it.id, i) for it, i in target_rows]).sign(secret)
     data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
-    path = out_dir / template_name(str(period), unit)
+    path = out_dir / names[unit]
     atomic_write(path, data)
     return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(target_rows),
             "prefilled": bool(previous.get(unit))}

@@ -114,7 +114,9 @@ class Workspace:
         """The tomlkit document (for editing)."""
         import tomlkit
 
-        return tomlkit.parse(self.config_path.read_text(encoding="utf-8"))
+        text = read_config_text(self.config_path)
+        load_config(self.config_path)  # the same message as config() for a file that is not TOML
+        return tomlkit.parse(text)
 
     def config(self) -> dict:
         """The configuration as plain Python values, with defaults for anything missing (read once
@@ -123,13 +125,7 @@ class Workspace:
 
         if self._config is not None:
             return self._config
-
-        base = tomllib.loads(DEFAULT_CONFIG)
-        try:
-            mine = tomllib.loads(self.config_path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            raise UsageError(f"配置文件 {self.config_path} 格式有误: {e}") from None
-        merged = _merge(base, mine)
+        merged = _merge(tomllib.loads(DEFAULT_CONFIG), load_config(self.config_path))
         if self._held is not None:
             self._config = merged
         return merged
@@ -149,14 +145,15 @@ class Workspace:
             p.write_text(secrets.token_hex(32), encoding="ascii")
         return bytes.fromhex(p.read_text(encoding="ascii").strip())
 
-    def store(self):
-        """A Store on this workspace's database: the held one (its ``close`` is a no-op for the
-        borrower), else a new one that the caller closes."""
-        if self._held is not None:
+    def store(self, create: bool = False):
+        """The store. Only ``init`` creates one (``create=True``): a missing store is an error.
+        While a Tracker holds the workspace, the held store (its ``close`` is a no-op for the
+        borrower); else a new one that the caller closes."""
+        if self._held is not None and not create:
             return self._held
         from tracker.store import Store
 
-        return Store(self.db_url)
+        return Store(self.db_url, create=create)
 
     def hold(self) -> None:
         """Open one store for every later :meth:`store` call, and read tracker.toml once."""
@@ -182,6 +179,34 @@ class _HeldStore:
 
     def __getattr__(self, name):
         return getattr(self.real, name)
+
+
+def read_config_text(path: Path) -> str:
+    """tracker.toml as text: UTF-8 (with or without BOM), else a WorkspaceError saying so."""
+    from tracker.problems import WorkspaceError
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise WorkspaceError(f"无法读取配置文件 {path}: {e.strerror or e}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise WorkspaceError(f"配置文件 {path} 不是 UTF-8 编码 (第 {e.start + 1} 个字节起), 可能被另存为了 GBK/ANSI。"
+                             "请用记事本打开, “另存为”选择编码 UTF-8 后保存") from None
+
+
+def load_config(path: Path) -> dict:
+    """tracker.toml parsed (without the defaults); a WorkspaceError names the line that is wrong."""
+    import tomllib
+
+    from tracker.problems import WorkspaceError
+
+    try:
+        return tomllib.loads(read_config_text(path))
+    except tomllib.TOMLDecodeError as e:
+        raise WorkspaceError(f"配置文件 {path} 格式有误: {e}。请改正该行 (可对照 tracker init 生成的默认配置), "
+                             "然后重新运行") from None
 
 
 def _merge(base: dict, mine: dict) -> dict:
@@ -219,7 +244,7 @@ def init_workspace(root: Path, db_url: str | None = None, units_file: Path | Non
         ws.save_config_doc(doc)
     if units_file is not None:
         load_registry_file(ws, units_file)
-    ws.store().close()  # creates and migrates the store
+    ws.store(create=True).close()  # creates and migrates the store
     return ws
 
 
@@ -252,11 +277,11 @@ def find_workspace(path: str | os.PathLike | None = None, db_url: str | None = N
 
 
 def _configured_url(root: Path) -> str:
-    """[store] url in tracker.toml (set by `tracker init --db URL`), or ""."""
-    import tomllib
-
-    try:
-        data = tomllib.loads((Path(root) / CONFIG_NAME).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+    """[store] url in tracker.toml (set by `tracker init --db URL`), or "". A tracker.toml that
+    cannot be read is a WorkspaceError: guessing the default SQLite store instead would use
+    another store than the one configured."""
+    path = Path(root) / CONFIG_NAME
+    if not path.exists():
         return ""
-    return str(data.get("store", {}).get("url", "") or "")
+    store = load_config(path).get("store", {})
+    return str(store.get("url", "") or "") if isinstance(store, dict) else ""

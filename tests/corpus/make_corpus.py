@@ -253,6 +253,76 @@ def _zip_with_raw(parts: dict, name: str, comp: bytes, crc: int, size: int, decl
     return body + new_cd + end
 
 
+# -- .xls (BIFF8 in a compound file), written by hand: no library writes hostile ones --------------------
+def biff_rec(typ: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", typ, len(data)) + data
+
+
+def biff_number(r: int, c: int, v: float) -> bytes:
+    return biff_rec(0x0203, struct.pack("<HHHd", r, c, 15, v))
+
+
+def biff_merged(r0: int, r1: int, c0: int, c1: int) -> bytes:
+    return biff_rec(0x00E5, struct.pack("<HHHHH", 1, r0, r1, c0, c1))
+
+
+def biff_dimensions(r0: int, r1: int, c0: int, c1: int) -> bytes:
+    return biff_rec(0x0200, struct.pack("<IIHHH", r0, r1, c0, c1, 0))
+
+
+def biff8(sheets) -> bytes:
+    """A BIFF8 workbook stream: sheets = [(name, [records between the sheet's BOF and EOF])]."""
+    bof = [biff_rec(0x0809, struct.pack("<HHHHII", 0x0600, dt, 0x0DBB, 0x07CC, 0, 6)) for dt in (0x0005, 0x0010)]
+    glob = [bof[0], biff_rec(0x0042, struct.pack("<H", 1200)),
+            biff_rec(0x003D, struct.pack("<HHHHHHHHH", 0, 0, 0x4000, 0x3000, 0x38, 0, 0, 1, 600)),
+            biff_rec(0x0031, struct.pack("<HHHHHBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0) + bytes([5, 1])
+                     + "Arial".encode("utf-16-le"))]
+    glob += [biff_rec(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5 if i < 15 else 1, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+             for i in range(16)]
+    names = [struct.pack("<BB", len(n), 1) + n.encode("utf-16-le") for n, _ in sheets]
+    pos = sum(map(len, glob)) + sum(4 + 6 + len(n) for n in names) + 4
+    bodies, offsets = [], []
+    for _, recs in sheets:
+        offsets.append(pos)
+        bodies.append(bof[1] + b"".join(recs) + biff_rec(0x000A))
+        pos += len(bodies[-1])
+    glob += [biff_rec(0x0085, struct.pack("<IBB", off, 0, 0) + n) for off, n in zip(offsets, names, strict=True)]
+    return b"".join(glob) + biff_rec(0x000A) + b"".join(bodies)
+
+
+def ole_file(stream: bytes, name: str = "Workbook") -> bytes:
+    """A compound file ([MS-CFB], 512-byte sectors) holding one stream, padded to 4096 bytes so it
+    lives in regular sectors (no mini stream)."""
+    stream = stream.ljust(4096, b"\x00")
+    ss, n = 512, (len(stream) + 511) // 512
+    assert n + 2 <= 128
+    fat = [0xFFFFFFFF] * 128
+    for i in range(n - 1):
+        fat[i] = i + 1
+    fat[n - 1], fat[n], fat[n + 1] = 0xFFFFFFFE, 0xFFFFFFFE, 0xFFFFFFFD  # stream end, directory, FAT
+    hdr = bytearray(512)
+    hdr[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", hdr, 0x18, 0x003E, 0x0003, 0xFFFE, 9, 6)
+    struct.pack_into("<II", hdr, 0x2C, 1, n)
+    struct.pack_into("<IIIII", hdr, 0x38, 4096, 0xFFFFFFFE, 0, 0xFFFFFFFE, 0)
+    struct.pack_into("<109I", hdr, 0x4C, n + 1, *([0xFFFFFFFF] * 108))
+
+    def entry(nm: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF) -> bytes:
+        e = bytearray(128)
+        raw = nm.encode("utf-16-le") + b"\x00\x00"
+        e[:len(raw)] = raw
+        struct.pack_into("<HBBIII", e, 64, len(raw), kind, 1, 0xFFFFFFFF, 0xFFFFFFFF, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, 0xFFFFFFFE, 0, child=1) + entry(name, 2, 0, len(stream)) + bytes(256)
+    return bytes(hdr) + stream.ljust(n * ss, b"\x00") + directory + struct.pack("<128I", *fat)
+
+
+def xls(sheets) -> bytes:
+    return ole_file(biff8(sheets))
+
+
 def flip(data: bytes, at: int, n: int = 4) -> bytes:
     b = bytearray(data)
     for i in range(at, min(at + n, len(b))):
@@ -305,6 +375,25 @@ def make_corpus(out: Path, soffice: bool = False) -> dict[str, Path]:
     files["far_cell.xlsx"] = xlsx([("分解表", far)])
     files["merge_bomb.xlsx"] = xlsx([("分解表", sheet_xml(plan_rows(),
                                                        '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'))])
+    # the same, past guards that knew only upper-case references or the default part names (issue 9)
+    files["far_cell_lower.xlsx"] = xlsx([("分解表", far.replace('r="XFD1048576"', 'r="xfd1048576"'))])
+    files["merge_bomb_lower.xlsx"] = xlsx([("分解表", sheet_xml(plan_rows(), '<mergeCells count="1">'
+                                                             '<mergeCell ref="a1:xfd1048576"/></mergeCells>'))])
+    elsewhere = xlsx_parts([("分解表", far)])
+    elsewhere["xl/tasks/data.xml"] = elsewhere.pop("xl/worksheets/sheet1.xml")  # wherever the rels point
+    for part in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+        elsewhere[part] = elsewhere[part].replace("worksheets/sheet1.xml", "tasks/data.xml")
+    files["far_cell_other_part.xlsx"] = zip_bytes(elsewhere)
+    xls_rows = [biff_number(r, c, r * 10 + c) for r in range(6) for c in range(6)]
+    files["good_cells.xls"] = xls([("分解表", [biff_dimensions(0, 6, 0, 6), *xls_rows])])
+    files["far_cell.xls"] = xls([("分解表", [biff_dimensions(0, 65536, 0, 256), *xls_rows,
+                                             biff_number(65535, 255, 1)])])
+    files["far_cell_8_sheets.xls"] = xls([(f"表{i}", [biff_number(0, 0, 1), biff_number(65535, 255, 1)])
+                                          for i in range(8)])
+    files["merge_bomb.xls"] = xls([("分解表", [*xls_rows, biff_merged(0, 65535, 0, 255)])])
+    files["repeat_rows_bomb.ods"] = ods('<table:table table:name="分解表"><table:table-row table:number-rows-repeated='
+                                        '"5000000"><table:table-cell office:value-type="string"><text:p>x</text:p>'
+                                        "</table:table-cell></table:table-row></table:table>")
     files["repeat_bomb.ods"] = ods('<table:table table:name="分解表"><table:table-row table:number-rows-repeated="1000000">'
                                    '<table:table-cell office:value-type="string" table:number-columns-repeated="16000">'
                                    "<text:p>x</text:p></table:table-cell></table:table-row></table:table>")

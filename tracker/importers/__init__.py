@@ -23,28 +23,21 @@ FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "text", "narrative")
 BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
 
 
-def decode_text(data: bytes) -> str:
-    """Text as Excel on Chinese Windows, Notepad or a web page saved it: UTF-8 (BOM or not),
-    UTF-16 with BOM, else GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode_text(data: bytes, file: str = "") -> str:
+    """Text as Excel on Chinese Windows, Notepad or a web page saved it, by the one encoding
+    policy of :func:`tracker.safety.decode_text` (UTF-8 with or without BOM, UTF-16 with BOM,
+    common GBK/GB18030); anything else is an InputError naming the file and the reason (it used
+    to fall back to cp1252 here while the guard refused the same file)."""
+    from tracker.safety import decode_text as decode
+
+    return decode(data, file)
 
 
 def read_text_file(path: Path) -> str:
     """A text file's contents, decoded as :func:`decode_text` does; an unreadable or empty file is
     an InputError naming it (every text reader goes through here)."""
     path = Path(path)
-    text = decode_text(read_input(path))
+    text = decode_text(read_input(path), path.name)
     if not text.strip():  # only spaces and line breaks
         raise InputError(Problem("empty-file", "文件是空的", file=path.name))
     return text
@@ -87,7 +80,7 @@ def identify(path: Path) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(Problem("unknown-format", "无法识别的文件格式 (不是文本, 也不是表格或 Word 文档)",
                                  file=name))
-    text = decode_text(data)
+    text = decode_text(data, name)
     if sum(ch in BOX_CHARS for ch in text[:20000]) > 20:
         return "text"
     from tracker.importers.narrative import looks_narrative
