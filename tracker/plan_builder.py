@@ -20,7 +20,7 @@ CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7"
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+")
-_CONT = re.compile(r"[((]\s*续\s*[))]")
+_CONT = re.compile(r"[(\uff08]\s*续\s*[)\uff09]")
 
 
 def join_text(s: str) -> str:
@@ -52,7 +52,7 @@ def chinese_numeral(s: str) -> int | None:
 
 def clean_category_no(s: str) -> str:
     s = _CONT.sub("", join_text(s))
-    return s.strip(" 、.,,.")
+    return s.strip(" 、.,\uff0c\uff0e")
 
 
 def clean_category(s: str) -> str:
@@ -65,7 +65,7 @@ def parse_number(s: str) -> int | None:
         return int(s)
     if re.fullmatch(r"\d+\.0+", s):
         return int(float(s))
-    n = chinese_numeral(s.strip("()()"))
+    n = chinese_numeral(s.strip("()\uff08\uff09"))
     return n
 
 
@@ -74,7 +74,7 @@ def parse_mandatory(s: str) -> bool:
     return s in {"必做", "是", "√", "✓", "Y", "y", "yes", "Yes", "必选", "必须", "1", "TRUE", "True"}
 
 
-FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[::\d]")
+FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[:\uff1a\d]")
 
 
 def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None = None,
@@ -152,7 +152,7 @@ def unit_text(s: str, cell_breaks: bool) -> str:
     """A unit cell's text, joined; with ``cell_breaks`` a line break between two names becomes 、."""
     if cell_breaks and s and "\n" in s.strip():
         parts = [join_text(p) for p in s.replace("\r", "\n").split("\n")]
-        return "、".join(p.strip("、,,;;") for p in parts if p)
+        return "、".join(p.strip("、,\uff0c;\uff1b") for p in parts if p)
     return join_text(s)
 
 

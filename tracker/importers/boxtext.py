@@ -71,9 +71,9 @@ DOWN = frozenset("│├┼┤┬┌┐")  # a boundary that goes on below the r
 RIGHT_ARM = frozenset("├┼┬┴┌└")
 LEFT_ARM = frozenset("┤┼┬┴┐┘")
 
-CONT = re.compile(r"[((]\s*续\s*表?\s*[))]")
-SECTION = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．,,]\s*(.+)$", re.S)
-FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[::\d]")
+CONT = re.compile(r"[(\uff08]\s*续\s*表?\s*[)\uff09]")
+SECTION = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.\uff0e,\uff0c]\s*(.+)$", re.S)
+FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[:\uff1a\d]")
 
 # -- header words ----------------------------------------------------------------------------------
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
@@ -108,7 +108,7 @@ def header_field(text: str) -> str | None:
         return None
     if t in _EXACT:
         return _EXACT[t]
-    t2 = re.sub(r"[((].*?[))]", "", t)  # "负责单位(牵头)" -> "负责单位"
+    t2 = re.sub(r"[(\uff08].*?[)\uff09]", "", t)  # "负责单位(牵头)" -> "负责单位"
     if t2 in _EXACT:
         return _EXACT[t2]
     if len(t) <= 12:  # a header cell is short; long text is a body row, not a header
@@ -383,7 +383,7 @@ def _find_title(lines: list[str], first_box: int) -> str:
         seen += 1
         if seen > 3:
             break
-        if re.fullmatch(r"附件\s*\d*\s*[::]?|续表|\(续表\)|(续表)", s):
+        if re.fullmatch(r"附件\s*\d*\s*[:\uff1a]?|[(\uff08]?\s*续表\s*[)\uff09]?", s):
             continue
         if len(s) <= 80 and not s.endswith(("。", ";", ";", ":", ":")):
             return join_text(s)

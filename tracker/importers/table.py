@@ -64,11 +64,11 @@ ROLE_LABEL = {"number": "序号", "content": "工作内容", "lead": "负责单�
               "category_no": "类号", "category": "项目分类", "mandatory": "必做/选做"}
 
 CN_NUM = "一二三四五六七八九十百零〇两"
-SECTION = re.compile(rf"^\s*[((]?\s*([{CN_NUM}]+)\s*[))]?\s*[、.,,.．:：\s]\s*(\S.*)$", re.S)
-SECTION_NO_ONLY = re.compile(rf"^\s*[((]?\s*([{CN_NUM}]+)\s*[))]?\s*[、.,,.．]?\s*$")
-FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[::]")
-ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[::]?\s*$")
-_PUNCT = re.compile(r"[\s、,,.。;;::/／()()\[\]【】<>《》\"'“”‘’*＊\-—_|]+")
+SECTION = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[、.,\uff0c\uff0e:\uff1a\s]\s*(\S.*)$", re.S)
+SECTION_NO_ONLY = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[、.,\uff0c\uff0e]?\s*$")
+FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[:\uff1a]")
+ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[:\uff1a]?\s*$")
+_PUNCT = re.compile(r"[\s、,\uff0c.。;\uff1b:\uff1a/\uff0f()\uff08\uff09\[\]【】<>《》\"'“”‘’*\uff0a\-—_|]+")
 
 
 @dataclass
