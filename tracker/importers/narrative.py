@@ -269,7 +269,7 @@ def _ends_with_marker(text: str) -> bool:
     return span is not None and span[3] and not text[span[1]:].strip(" 。.;\uff1b")
 
 
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     """Read a narrative plan (.txt or .docx) into raw rows."""
     path = Path(path)
     paras = _paragraphs(path)
