@@ -126,9 +126,9 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
     registry = registry or Registry()
     problems = problems if problems is not None else Problems()
     spelled: list[tuple[list[str], str, dict]] = []
-    # In a spreadsheet, csv or Word cell a line break separates units (Alt+Enter); in box text
-    # pasted from a PDF it is only layout and may fall inside a name.
-    cell_breaks = raw.format not in ("text", "narrative")
+    # In a spreadsheet, csv, Word or web cell a line break separates units (Alt+Enter); in box text
+    # pasted from a PDF, and in a PDF itself, it is only layout and may fall inside a name.
+    cell_breaks = raw.format not in ("text", "narrative", "pdf")
     category_no, category = "", ""
     cands: list[tuple[RawRow, int | None, str, tuple, dict]] = []  # row, value, style, group, loc
     for row in raw.rows:

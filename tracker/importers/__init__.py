@@ -106,9 +106,9 @@ def identify(path: Path) -> str:
     text = decode_text(data)
     if sum(ch in BOX_CHARS for ch in text[:20000]) > 20:
         return "text"
-    from tracker.importers.narrative import looks_narrative
+    from tracker.importers.narrative import looks_narrative, looks_task_plan
 
-    if looks_narrative(text):
+    if looks_narrative(text) or looks_task_plan(text):
         return "narrative"
     return "csv"
 
