@@ -63,14 +63,88 @@ def looks_narrative(text: str) -> bool:
 
 # -- reading ----------------------------------------------------------------------------------------
 def extract_docx_paragraphs(path: Path) -> list[str]:
-    """The text of every body paragraph of a Word document, in order (tables are skipped)."""
+    """The text of every body paragraph of a Word document, in order (tables are skipped), with
+    the number Word's list numbering (numPr) shows put in front, as the reader sees it."""
     import docx  # python-docx
 
     try:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises several kinds for a damaged file
         raise InputError(Problem("corrupt-file", f"无法读取 Word 文档: {e}", file=Path(path).name)) from None
-    return [p.text for p in document.paragraphs]
+    numbering = _Numbering(document)
+    return [numbering.prefix(p) + p.text for p in document.paragraphs]
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_FMT = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified",
+           "ideographDigital", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"}
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+class _Numbering:
+    """Word list numbering: the text a numbered paragraph shows before its own text ("1.", "（一）"),
+    counted per list and level as Word counts (a level restarts after a higher level)."""
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for an in root.iter(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in an.iter(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                txt = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lv[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    txt.get(f"{_W}val", "") if txt is not None else "",
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1)
+            abstract[an.get(f"{_W}abstractNumId")] = lv
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
+
+    def prefix(self, paragraph) -> str:
+        ppr = paragraph._p.pPr
+        numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        if numpr is None and paragraph.style is not None and paragraph.style.element.pPr is not None:
+            numpr = paragraph.style.element.pPr.find(f"{_W}numPr")
+        if numpr is None or not paragraph.text.strip():
+            return ""
+        nid = numpr.find(f"{_W}numId")
+        ilvl = numpr.find(f"{_W}ilvl")
+        num_id = nid.get(f"{_W}val") if nid is not None else None
+        level = int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+        if num_id in (None, "0") or num_id not in self.levels:
+            return ""
+        levels = self.levels[num_id]
+        counts = self.counts.setdefault(num_id, {})
+        fmt, text, start = levels.get(level, ("decimal", f"%{level + 1}.", 1))
+        counts[level] = counts.get(level, start - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def shown(k: int) -> str:
+            f, _t, st = levels.get(k, ("decimal", "", 1))
+            n = counts.get(k, st)
+            return _cn(n) if f in _CN_FMT else str(n)
+
+        return re.sub(r"%(\d)", lambda m: shown(int(m.group(1)) - 1), text)
 
 
 def docx_tables_have_header(path: Path) -> bool:
@@ -217,7 +291,7 @@ def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTa
             cur, cur_no, cur_at = [p[m.end():].strip()], _number(m), idx
             cur_style = m.lastgroup or ""
             closed = MARKER.search(p) is not None and _ends_with_marker(p)
-        elif MARKER.search(p) and (cur is None or closed):
+        elif MARKER.search(p) and (cur is None or closed or _is_heading(cur)):
             # a measure with no number in its text (Word's automatic numbering)
             flush()
             cur, cur_no, cur_at, cur_style = [p], None, idx, ""
@@ -263,6 +337,13 @@ def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTa
             r.number = str(i)
     title, _year = _title_and_year(paras)
     return RawTable(rows=rows, title=title, format="narrative", source=source)
+
+
+def _is_heading(parts: list[str]) -> bool:
+    """A numbered heading ("（一）加强组织领导"): one short paragraph with no marker and no sentence
+    end; the measure after it is not glued onto it."""
+    return (len(parts) == 1 and len(parts[0]) <= 30 and not MARKER.search(parts[0])
+            and not parts[0].endswith(("，", ",", "、", "；", ";", "：", ":")))
 
 
 def _ends_with_marker(text: str) -> bool:
