@@ -190,7 +190,8 @@ def build_plan(raw: RawTable, *, year: int, name: str, registry: Registry | None
             number = pos
             label = join_text(row.number) if style not in ("plain", "position") else str(value)
             label = "" if style == "position" else label
-            key = (group, unicodedata.normalize("NFKC", label) if style != "plain" else value)
+            key = ("position", pos) if style == "position" else (
+                group, unicodedata.normalize("NFKC", label) if style != "plain" else value)
         if key in seen:
             first = seen[key].where
             problems.add("duplicate-number",

@@ -102,6 +102,7 @@ class _Parser(HTMLParser):
         self.cell: list[_Cell | None] = []
         self.outside: list[str] = []  # text outside every table, one entry per block
         self.since: list[str] = []
+        self.all: list[str] = []  # every text of the page, tables included (for notes)
         self.title = ""
         self._in_title = False
         self._skip = 0  # inside <script>/<style>
@@ -167,6 +168,7 @@ class _Parser(HTMLParser):
             self.title += data
             return
         text = re.sub(r"[ \t\r\n\f]+", " ", data)
+        self.all.append(text)
         c = self.cell[-1] if self.cell else None
         if c is not None:
             c.text.append(text)
@@ -221,7 +223,7 @@ def _blocks(parts: list[str]) -> list[str]:
 
 
 def read_page(data: bytes) -> tuple[list[Sheet], list[str], str, str]:
-    """(grids, title candidate before each grid, page text outside tables, <title>)."""
+    """(grids, title candidate before each grid, all text of the page, <title>)."""
     p = _Parser()
     p.feed(html_of(data))
     p.close()
@@ -232,7 +234,7 @@ def read_page(data: bytes) -> tuple[list[Sheet], list[str], str, str]:
     for i, t in enumerate(tables, 1):
         sheets.append(_grid(t, f"表格{i}"))
         titles.append(_title(_blocks(t.before)))
-    return sheets, titles, "\n".join(_blocks(p.outside)), p.title.strip()
+    return sheets, titles, " ".join(p.all), p.title.strip()
 
 
 def _title(blocks: list[str]) -> str:

@@ -52,7 +52,9 @@ ROLE_LABEL = {"number": "序号", "content": "工作内容", "lead": "负责单�
               "category_no": "类号", "category": "项目分类", "mandatory": "必做/选做"}
 
 CN_NUM = "一二三四五六七八九十百零〇两"
-SECTION = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[、.,\uff0c\uff0e:\uff1a\s]\s*(\S.*)$", re.S)
+# "一、建立…", "(一)建立…", "（一）建立…", "（一）、建立…": the numeral in group "no", the name in "name"
+SECTION = re.compile(rf"^\s*(?:[(\uff08]\s*(?P<p>[{CN_NUM}]+)\s*[)\uff09]\s*[、.,\uff0c\uff0e:\uff1a]?"
+                     rf"|(?P<b>[{CN_NUM}]+)\s*[、.,\uff0c\uff0e:\uff1a\s])\s*(?P<name>\S.*)$", re.S)
 SECTION_NO_ONLY = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[、.,\uff0c\uff0e]?\s*$")
 FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[:\uff1a]")
 ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[:\uff1a]?\s*$")
@@ -269,7 +271,7 @@ def _split_section(text: str) -> tuple[str, str] | None:
     t = _join(text)
     m = SECTION.match(t)
     if m:
-        return m.group(1), m.group(2).strip()
+        return m.group("p") or m.group("b"), m.group("name").strip()
     return None
 
 
@@ -399,12 +401,13 @@ class _Reader:
         if not CONT.search(t):
             return False
         bare = CONT.sub("", t).strip()
-        m = SECTION.match(bare) or SECTION_NO_ONLY.match(bare)
-        if not m and bare:
+        sec = _split_section(bare)
+        m = SECTION_NO_ONLY.match(bare)
+        if not sec and not m and bare:
             return False
-        no = m.group(1) if m else ""
+        no = sec[0] if sec else (m.group(1) if m else "")
         if no and no != self.category_no:
-            name = m.group(2).strip() if m.re is SECTION else ""
+            name = sec[1] if sec else ""
             self.category_no, self.category = no, name
             self.sub_no, self.sub = "", ""
         self.problems.warn("category-continued", f"“{t[:20]}”是上一类的续行, 没有作为任务导入",
