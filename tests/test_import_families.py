@@ -348,6 +348,90 @@ def test_preview_plan_learns_stored_units_without_writing(tmp_path):
     assert ws.store().dump() == before
 
 
+# -- downstream: the written number in templates and returns -----------------------------------------------
+def test_written_numbers_go_to_templates_and_come_back(tmp_path):
+    """A plan numbered 1.1/（1）/①… : the template shows the written number, the return filled and
+    sent back is accepted without a 序号 mismatch, item ids stay unique."""
+    import openpyxl
+    from filling import distinct_values, fill, template_rows
+
+    ws = _ws(tmp_path)
+    run = CliRunner()
+    assert run.invoke(main, ["-w", str(ws), "plan", "import", str(pf.written_numbers_xlsx(tmp_path)), "--year",
+                             "2016"]).exit_code == 0
+    out = tmp_path / "tpl"
+    r = run.invoke(main, ["-w", str(ws), "templates", "2016Q1", "-o", str(out), "--unit", "市人社局"])
+    assert r.exit_code == 0, r.output
+    (tpl,) = sorted(out.glob("*.xlsx"))
+    rows = template_rows(tpl)
+    assert [(x["item"], x["number"]) for x in rows] == [("2016-008", "1-1"), ("2016-009", "1")]
+    filled = fill(tpl, {x["item"]: distinct_values(1, k) for k, x in enumerate(rows)}, out=tmp_path / "in" / tpl.name)
+    r = run.invoke(main, ["-w", str(ws), "collect", str(filled), "--period", "2016Q1", "--received", "2016-04-05",
+                          "--json"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)
+    assert len(res["accepted"]) == 1 and not res["rejected"]
+    assert "item-number-mismatch" not in r.output
+    # a department that retypes 1-1 as 2 is told so
+    wb = openpyxl.load_workbook(filled)
+    sh = wb["任务填报"]
+    from filling import header_columns
+
+    sh.cell(rows[0]["row"], header_columns(sh)["序号"]).value = "2"
+    bad = tmp_path / "bad" / tpl.name
+    bad.parent.mkdir()
+    wb.save(bad)
+    r = run.invoke(main, ["-w", str(ws), "collect", str(bad), "--period", "2016Q1", "--received", "2016-04-06",
+                          "--dry-run", "--json"])
+    assert "item-number-mismatch" in r.output and "1-1" in r.output
+
+
+# -- the pieces ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell, lead, parts", [
+    ("市知识产权局（牵头）、市科技局", ["市知识产权局"], ["市科技局"]),
+    ("市知识产权局(牵头单位),市科技局", ["市知识产权局"], ["市科技局"]),
+    ("牵头:市经信委;配合:市科技局、市财政局", ["市经信委"], ["市科技局", "市财政局"]),
+    ("牵头单位：市经信委、市科技局；协同单位：市财政局", ["市经信委", "市科技局"], ["市财政局"]),
+    ("★市科技局、市知识产权局", ["市科技局"], ["市知识产权局"]),
+    ("市科技局＊、市知识产权局", ["市科技局"], ["市知识产权局"]),
+    ("各区、县级市财政局(牵头)、知识产权局", ["各区、县级市财政局"], ["各区、县级市知识产权局"]),
+    ("市科技局、市财政局", ["市科技局", "市财政局"], []),
+])
+def test_split_roles(cell, lead, parts):
+    from tracker.units import split_roles
+
+    got_lead, got_parts, marked = split_roles(cell)
+    assert (got_lead, got_parts) == (lead, parts)
+    assert marked == bool(parts) or cell.startswith("牵头")
+
+
+@pytest.mark.parametrize("text, says", [
+    ("排在第一位的为牵头单位", True), ("（排名第一的为牵头单位）", True), ("第一个为牵头单位", True),
+    ("注：责任单位中排在首位的单位为牵头单位。", True), ("牵头单位排在第一位", True), ("第 一 个 是 牵 头 单 位", True),
+    ("第一责任人为单位主要负责人", False), ("市知识产权局牵头", False),
+])
+def test_first_leads_wordings(text, says):
+    from tracker.units import says_first_leads
+
+    assert says_first_leads(text) is says
+
+
+def test_one_header_vocabulary():
+    from tracker.importers import boxtext, table
+    from tracker.importers.headers import header_role, parse_columns, settle_roles
+
+    for w, role in (("重点任务", "content"), ("具体措施", "content"), ("工作举措", "content"), ("领域", "category"),
+                    ("责任单位", "lead"), ("牵头部门", "lead"), ("配合部门", "participants"),
+                    ("协同单位", "participants"), ("责任单位（排在第一位的为牵头单位）", "lead"),
+                    ("任务类型", "kind"), ("完成时限", None), ("时间节点", None)):
+        assert header_role(w) == table.header_role(w) == boxtext.header_field(w) == role, w
+    # 重点任务 is the category when another column is the content
+    assert settle_roles({0: "重点任务", 1: "序号", 2: "具体措施", 3: "牵头单位"}) == {
+        0: "category", 1: "number", 2: "content", 3: "lead"}
+    assert settle_roles({0: "序号", 1: "重点任务", 2: "牵头单位"}) == {0: "number", 1: "content", 2: "lead"}
+    assert parse_columns("content=具体措施，lead＝牵头单位") == {"content": "具体措施", "lead": "牵头单位"}
+
+
 if __name__ == "__main__":  # regenerate the golden files (then review every one by hand)
     import tempfile
 

@@ -73,7 +73,8 @@ RIGHT_ARM = frozenset("├┼┬┴┌└")
 LEFT_ARM = frozenset("┤┼┬┴┐┘")
 
 CONT = re.compile(r"[(\uff08]\s*续\s*表?\s*[)\uff09]")
-SECTION = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.\uff0e,\uff0c]\s*(.+)$", re.S)
+SECTION = re.compile(r"^\s*(?:[(\uff08]\s*)?([一二三四五六七八九十]{1,3})\s*(?:[)\uff09]\s*[、.\uff0e,\uff0c]?|"
+                     r"[、.\uff0e,\uff0c])\s*(.+)$", re.S)
 FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[:\uff1a\d]")
 
 # -- header words ----------------------------------------------------------------------------------
@@ -497,7 +498,11 @@ def extract_text(text: str, source: str, problems: Problems, columns: dict[str, 
                 mandatory=v.get("mandatory", ""), extra=dict(r.extra),
                 where=Where(file=source, row=r.where_line)))
             out_block.append(b.start)
-    return RawTable(rows=out, title=title, format="text", source=source)
+    single = not any("participants" in (b.mapping or {}).values() for b in blocks)
+    from tracker.units import says_first_leads
+
+    return RawTable(rows=out, title=title, format="text", source=source,
+                    first_unit_leads=single and says_first_leads(text))
 
 
 def _category(cat_no: str, cat: str, no_new: str, name_new: str, cont: bool, problems: Problems,
