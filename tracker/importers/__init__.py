@@ -128,13 +128,16 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None,
         from tracker.importers.convert import doc_to_docx
 
         with doc_to_docx(path) as docx_path:
-            raw = extract(docx_path, "docx", problems, options)
+            try:
+                raw = extract(docx_path, "docx", problems, options)
+            except InputError as e:  # messages name the file the office gave, not the converted copy
+                _rename(e.problems.items, docx_path.name, path.name)
+                raise
+            finally:
+                _rename(problems.items, docx_path.name, path.name)
         raw.source = path.name
         for r in raw.rows:
             r.where.file = path.name
-        for p in problems.items:
-            if p.file == docx_path.name:
-                p.file = path.name
         return raw
     if fmt in ("xlsx", "xls", "ods"):
         from tracker.importers import spreadsheet as mod
@@ -161,6 +164,13 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None,
     raw.source = raw.source or path.name
     raw.format = raw.format or fmt
     return raw
+
+
+def _rename(items: list, old: str, new: str) -> None:
+    """Problems that name ``old`` name ``new`` instead (Problem is frozen: replaced in the list)."""
+    from dataclasses import replace
+
+    items[:] = [replace(p, file=new) if p.file == old else p for p in items]
 
 
 def import_plan(path: Path, *, fmt: str = "auto", year: int | None = None, name: str | None = None,
