@@ -340,10 +340,11 @@ def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTa
 
 
 def _is_heading(parts: list[str]) -> bool:
-    """A numbered heading ("（一）加强组织领导"): one short paragraph with no marker and no sentence
-    end; the measure after it is not glued onto it."""
+    """A numbered heading ("（一）加强组织领导"): one short paragraph with no marker and no punctuation
+    at its end (a measure's first sentence ends in 。 before its marker on the next line); the
+    measure after a heading is not glued onto it."""
     return (len(parts) == 1 and len(parts[0]) <= 30 and not MARKER.search(parts[0])
-            and not parts[0].endswith(("，", ",", "、", "；", ";", "：", ":")))
+            and not parts[0].endswith(("。", ".", "\uff0c", ",", "、", "\uff1b", ";", "\uff1a", ":", "!", "\uff01")))
 
 
 def _ends_with_marker(text: str) -> bool:
