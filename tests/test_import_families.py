@@ -372,6 +372,9 @@ def test_written_numbers_go_to_templates_and_come_back(tmp_path):
     res = json.loads(r.output)
     assert len(res["accepted"]) == 1 and not res["rejected"]
     assert "item-number-mismatch" not in r.output
+    st = json.loads(run.invoke(main, ["-w", str(ws), "status", "2016Q1", "--json"]).output)
+    labels = {d["item"]: d.get("label") for d in st["item_details"]}
+    assert labels["2016-001"] == "1.1" and labels["2016-008"] == "1-1"  # the status shows the written number
     # a department that retypes 1-1 as 2 is told so
     wb = openpyxl.load_workbook(filled)
     sh = wb["任务填报"]
