@@ -41,7 +41,7 @@ def test_wheel_installs_and_runs_the_demo(tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
     py = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
-    r = _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)])
+    r = _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--ignore-installed", str(wheel)])
     assert r.returncode == 0, r.stderr
 
     elsewhere = tmp_path / "office"

@@ -86,10 +86,39 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
         conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="1"))
     eng.dispose()
     s = Store(db_url)
-    assert s.schema_version() == SCHEMA_VERSION == 3
+    assert s.schema_version() == SCHEMA_VERSION
     assert "file_mtime" in {c["name"] for c in inspect(s.engine).get_columns("received")}
+    assert {"label", "subcategory"} <= {c["name"] for c in inspect(s.engine).get_columns("items")}
     names = {ix["name"] for ix in inspect(s.engine).get_indexes("returns")}
     assert {"ix_returns_unit_period", "ix_returns_period"} <= names
     s.save_plan(small_plan())
     assert s.load_plan(2007).items[0].number == 1
+    s.close()
+
+
+def test_a_version_2_store_gets_the_label_and_subcategory_columns(db_url):
+    """Schema 4 (issue 11): items.label/subcategory_no/subcategory are added to an older store,
+    old rows read back with empty values, new plans keep them."""
+    from dataclasses import replace
+
+    from sqlalchemy import create_engine, inspect, text
+
+    from tracker import store as st
+
+    eng = create_engine(db_url)
+    with eng.begin() as conn:
+        st.metadata.create_all(conn)
+        for name in st.ITEM_COLUMNS_4:
+            conn.execute(text(f"ALTER TABLE items DROP COLUMN {name}"))
+        conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="2"))
+    eng.dispose()
+    s = Store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION
+    assert set(st.ITEM_COLUMNS_4) <= {c["name"] for c in inspect(s.engine).get_columns("items")}
+    p = small_plan()
+    p.items[0] = replace(p.items[0], label="1.1", subcategory_no="一", subcategory="建立机制")
+    s.save_plan(p)
+    back = s.load_plan(2007).items
+    assert (back[0].label, back[0].subcategory_no, back[0].subcategory) == ("1.1", "一", "建立机制")
+    assert back[1].label == "" and back[1].shown_number == str(back[1].number)
     s.close()

@@ -107,8 +107,10 @@ class ImportResult:
                 "warnings": [w.to_dict() for w in self.problems.warnings]}
 
     def preview_dict(self) -> dict:
-        """``tracker plan show --json`` for the parsed plan, plus ``"problems"`` (nothing stored)."""
-        return {**self.plan.to_dict(), "problems": [w.to_dict() for w in self.problems]}
+        """``tracker plan show --json`` for the parsed plan, plus ``"problems"`` (nothing stored);
+        a table that cannot be read gives no plan, no items and its problems."""
+        shown = self.plan.to_dict() if self.plan is not None else {"plan": None, "items": [], "units": []}
+        return {**shown, "problems": [p.to_dict() for p in self.problems]}
 
 
 @dataclass
@@ -218,29 +220,37 @@ class Tracker:
 
     # -- plans -------------------------------------------------------------------------------------
     def import_plan(self, source: Path | bytes, *, filename: str | None = None, fmt: str = "auto",
-                    year: int | None = None, name: str | None = None, dry_run: bool = False) -> ImportResult:
+                    year: int | None = None, name: str | None = None, columns=None,
+                    unit: str | None = None, dry_run: bool = False) -> ImportResult:
         """Read a decomposition table (any form the importers know) and store it as the year's newest
-        version; with ``dry_run`` parse and check only (the preview). ``source`` is a path, or the
-        bytes of an upload with its ``filename``. Raises InputError on a rejected table."""
-        from tracker.importers import import_plan
+        version. ``source`` is a path, or the bytes of an upload with its ``filename``; ``columns``
+        maps roles to headers ("content=具体措施,lead=牵头单位" or a dict) and overrides the guess;
+        ``unit`` leads a plan whose tasks name none (default: the office's name).
+
+        With ``dry_run`` (the preview) nothing is written anywhere and nothing is raised: the result
+        holds the plan as it would be stored (None when the table cannot be read) and every problem,
+        errors included. Otherwise a rejected table raises InputError and the store is unchanged."""
+        from tracker.importers import preview_plan
 
         if isinstance(source, bytes | bytearray):
-            return self._import_bytes(bytes(source), filename or "upload", fmt, year, name, dry_run)
+            return self._import_bytes(bytes(source), filename or "upload", dry_run=dry_run, fmt=fmt,
+                                      year=year, name=name, columns=columns, unit=unit)
         path = Path(source)
         if not path.exists():
             raise InputError(Problems().add("unreadable", "文件不存在", file=str(source)))
-        registry = self.registry
+        kw = {"fmt": fmt, "year": year, "name": name, "columns": columns}
+        if unit:
+            kw["unit"] = unit
         store = self.store
-        for row in store.list_plans():  # units of stored plans count as known, for spelling warnings
-            if row["current"]:
-                registry.learn(u["name"] for u in store.load_plan(row["year"]).units())
-        plan, problems = import_plan(path, fmt=fmt, year=year, name=name, registry=registry)
+        plan, problems = preview_plan(path, config=self.config, store=store, **kw)
         if dry_run:
             return ImportResult(plan, problems)
+        if plan is None or problems.errors:
+            raise InputError(problems)
         version = store.save_plan(plan)
         return ImportResult(plan, problems, version, stored=True)
 
-    def _import_bytes(self, data: bytes, filename: str, fmt, year, name, dry_run) -> ImportResult:
+    def _import_bytes(self, data: bytes, filename: str, *, dry_run: bool, **kw) -> ImportResult:
         import tempfile
 
         from tracker.files import safe_file_name
@@ -250,8 +260,9 @@ class Tracker:
             given = Path(filename)
             path = Path(tmp) / safe_file_name(given.stem, suffix=given.suffix.lower()[:10])
             path.write_bytes(data)
-            res = self.import_plan(path, fmt=fmt, year=year, name=name, dry_run=dry_run)
-        res.plan.source = Path(filename).name
+            res = self.import_plan(path, dry_run=dry_run, **kw)
+        if res.plan is not None:
+            res.plan.source = Path(filename).name
         return res
 
     def plans(self) -> list[dict]:

@@ -202,15 +202,34 @@ def plan():
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, default=None, help="计划年度 (默认从标题或文件名中找)")
 @click.option("--name", default=None, help="计划名称 (默认用表格标题)")
-@click.option("--format", "fmt", type=click.Choice(["auto", "xlsx", "xls", "ods", "csv", "docx", "text",
-                                                   "narrative"]), default="auto", show_default=True,
-              help="文件格式; auto 按内容识别")
+@click.option("--format", "fmt", type=click.Choice(["auto", "xlsx", "xls", "ods", "csv", "docx", "doc", "html",
+                                                   "pdf", "text", "narrative"]), default="auto",
+              show_default=True, help="文件格式; auto 按内容识别")
+@click.option("--columns", default=None, metavar="角色=表头,…",
+              help="指定列, 例如 content=具体措施,lead=牵头单位 (角色: category_no category number content "
+                   "lead participants mandatory deadline remarks)")
+@click.option("--unit", default=None, metavar="NAME",
+              help="没有写责任单位的方案 (如国家示范城市工作计划) 的牵头单位, 默认为 tracker.toml 的 [office] name")
+@click.option("--dry-run", is_flag=True, help="只预览: 显示将导入的计划和所有问题, 不保存")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果")
 @tracker_options
-def plan_import(t, file, year, name, fmt, as_json):
-    """导入工作分解表 (xlsx/xls/ods/csv/docx/文本表格/叙述式方案)。"""
-    res = t.import_plan(Path(file), fmt=fmt, year=year, name=name)
+def plan_import(t, file, year, name, fmt, columns, unit, dry_run, as_json):
+    """导入工作分解表 (xlsx/xls/ods/csv/docx/doc/html/pdf/文本表格/叙述式方案)。"""
+    res = t.import_plan(Path(file), fmt=fmt, year=year, name=name, columns=columns, unit=unit,
+                        dry_run=dry_run)
     plan_obj, problems, version = res.plan, res.problems, res.version
+    if dry_run:
+        if as_json:
+            emit_json(res.preview_dict())
+        elif plan_obj is not None:
+            click.secho(f"预览 (未保存): {plan_obj.year} 年计划 “{plan_obj.name}” (格式 {plan_obj.format})", fg="green")
+            _print_plan_items(plan_obj)
+            print_problems(problems.warnings, err=False)
+        if problems.errors:
+            if not as_json:
+                raise InputError(problems)
+            sys.exit(1)
+        return
     if as_json:
         emit_json(res.to_dict())
         return
@@ -240,13 +259,21 @@ def plan_show(t, year, version, as_json):
         emit_json(p.to_dict())
         return
     click.secho(f"{p.year} 年 {p.name} (第 {p.version} 版, 来源 {p.source})", bold=True)
+    _print_plan_items(p)
+
+
+def _print_plan_items(p) -> None:
     last = None
+    last_sub = None
     for it in p.items:
         if (it.category_no, it.category) != last and (it.category_no or it.category):
             click.secho(f"\n{it.category_no}、{it.category}", bold=True)
         last = (it.category_no, it.category)
+        if (it.subcategory_no, it.subcategory) != last_sub and (it.subcategory_no or it.subcategory):
+            click.secho(f" ({it.subcategory_no}) {it.subcategory}", bold=True)
+        last_sub = (it.subcategory_no, it.subcategory)
         flag = " [必做]" if it.mandatory else ""
-        click.echo(f"  {it.number:>3}. {it.content}{flag}")
+        click.echo(f"  {it.shown_number:>3}. {it.content}{flag}")
         click.echo(f"       牵头: {'、'.join(it.lead)}")
         if it.participants:
             click.echo(f"       参与: {'、'.join(it.participants)}")

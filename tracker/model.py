@@ -41,6 +41,8 @@ class RawRow:
     mandatory: str = ""  # the 必做/选做 cell text, if the table has such a column
     extra: dict[str, str] = field(default_factory=dict)  # other columns: 完成时限, 备注 …
     where: Where = field(default_factory=Where)
+    subcategory_no: str = ""  # the middle level of a three-level plan: "（一）" under "一、"
+    subcategory: str = ""
 
 
 @dataclass
@@ -51,6 +53,10 @@ class RawTable:
     title: str = ""  # the table's title, if one was found (used to guess the year and name)
     format: str = ""  # xlsx, xls, ods, csv, docx, text, narrative
     source: str = ""  # file name as given
+    # the table (or the document around it) says "排在第一位的为牵头单位" and has one unit column:
+    # the first unit of each cell leads, the others participate
+    first_unit_leads: bool = False
+    numbered: bool = True  # False: the table has no number column; items are numbered by position
 
 
 @dataclass
@@ -111,9 +117,19 @@ class Item:
     mandatory: bool = False
     targets: list[Target] = field(default_factory=list)
     extra: dict[str, str] = field(default_factory=dict)
+    # the number as written when it is not a plain 1, 2, 3 ("1.1", "（1）", "①", "第1项", or "1" in a
+    # table whose numbers restart in each category); ``number`` is then the item's position
+    label: str = ""
+    subcategory_no: str = ""  # three-level plans: 一、(category) › （一）(subcategory) › 1.(item)
+    subcategory: str = ""
+
+    @property
+    def shown_number(self) -> str:
+        """The number as the plan shows it: the written label, else the number."""
+        return self.label or str(self.number)
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "id": self.id,
             "category_no": self.category_no,
             "category": self.category,
@@ -127,6 +143,13 @@ class Item:
             "targets": [t.to_dict() for t in self.targets],
             "extra": dict(self.extra),
         }
+        # new keys only when used, so the JSON of every plan without them stays as it was
+        if self.label:
+            d["label"] = self.label
+        if self.subcategory_no or self.subcategory:
+            d["subcategory_no"] = self.subcategory_no
+            d["subcategory"] = self.subcategory
+        return d
 
     def role_of(self, unit: str) -> str | None:
         if unit in self.lead:

@@ -530,9 +530,9 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
         row_probs = Problems()
         # locked cells
         num = _norm(cell(r, cols["序号"]))
-        if num != str(it.number):
+        if num != _norm(it.shown_number):
             row_probs.add("item-number-mismatch", f"序号被改为“{_shown(cell(r, cols['序号']))}”, 与任务编号 {iid} "
-                          f"(序号 {it.number}) 不符", cell=a1(r, cols["序号"]), row=r + 1, **where)
+                          f"(序号 {it.shown_number}) 不符", cell=a1(r, cols["序号"]), row=r + 1, **where)
         for h, expect in (("类号", it.category_no), ("项目分类", it.category), ("工作内容", it.content),
                           ("本单位角色", ROLE_LABEL[role])):
             if _norm(cell(r, cols[h])) != _norm(expect):

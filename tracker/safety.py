@@ -174,6 +174,11 @@ def check_file(path, problems: Problems | None = None, *, name: str | None = Non
     if head.startswith((b"PK", OLE_MAGIC)):
         check_xlsx_like(path, problems, name=name, limits=limits)
         return
+    if head.startswith(b"%PDF"):  # read by pdfplumber (tracker/importers/pdf.py); only its size here
+        if path.stat().st_size > limits.max_file:
+            raise InputError(Problem("file-too-large", f"文件太大 ({_mb(path.stat().st_size)}), 超过上限 "
+                                     f"{_mb(limits.max_file)}", file=name))
+        return
     if path.suffix.lower() in OFFICE_SUFFIXES and (b"\x00" in head or text_problems(path.read_bytes(), name)):
         raise InputError(Problem("unknown-format", f"文件扩展名是 {path.suffix}, 但内容不是 Excel/WPS/LibreOffice "
                                  "表格或 Word 文档 (可能只是改了扩展名, 或文件已损坏)", file=name))

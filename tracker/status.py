@@ -157,6 +157,10 @@ def item_progress(plan: Plan, assignments, rows: list[dict], config: dict | None
             "completion": _round(completion),
             "status": status, "status_label": STATUS_LABEL[status],
         }
+        if it.label:  # the number as the plan writes it (issue 11); absent for plain numbers
+            d["label"] = it.label
+        if it.subcategory_no or it.subcategory:
+            d["subcategory_no"], d["subcategory"] = it.subcategory_no, it.subcategory
         if period is not None:
             lt = "red" if status == "cannot_complete" else light(completion, expected, config)
             d.update(expected=_round(expected), light=lt, light_label=LIGHT_LABEL[lt])
@@ -360,7 +364,7 @@ def format_status(st: dict, lang: str = "zh") -> str:
         lines.append(t("滞后任务:"))
         for d in red:
             comp = t("未报送") if d["completion"] is None else f"{d['completion']}%"
-            lines.append(t("  {number:>3}. {content}  牵头: {leads}  进度 {progress}  {status}", number=d["number"],
+            lines.append(t("  {number:>3}. {content}  牵头: {leads}  进度 {progress}  {status}", number=d.get("label") or d["number"],
                            content=_short(d["content"]), leads=units_short(d["lead_names"]), progress=comp,
                            status=t(d["status_label"])))
     return "\n".join(lines)

@@ -63,6 +63,11 @@ items = Table(
     Column("participants_raw", Text, nullable=False, default=""),
     Column("mandatory", Boolean, nullable=False, default=False),
     Column("extra", Text, nullable=False, default="{}"),  # JSON
+    # schema 3 (issue 11): the number as written ("1.1", "（1）") and the middle level of a
+    # three-level plan; "" for every plan without them
+    Column("label", Text, nullable=False, default="", server_default=""),
+    Column("subcategory_no", Text, nullable=False, default="", server_default=""),
+    Column("subcategory", Text, nullable=False, default="", server_default=""),
 )
 
 item_units = Table(
@@ -168,8 +173,22 @@ def _migration_3(conn) -> None:
         conn.exec_driver_sql("ALTER TABLE received ADD COLUMN file_mtime VARCHAR(32)")
 
 
+# Schema 4 (issue 11): items.label, items.subcategory_no, items.subcategory. On a new store
+# migration 1's create_all made them already; on an older one they are added, empty.
+ITEM_COLUMNS_4 = ("label", "subcategory_no", "subcategory")
+
+
+def _migration_4(conn) -> None:
+    from sqlalchemy import inspect, text
+
+    have = {c["name"] for c in inspect(conn).get_columns("items")}
+    for name in ITEM_COLUMNS_4:
+        if name not in have:
+            conn.execute(text(f"ALTER TABLE items ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -287,7 +306,8 @@ class Store:
                                   category_no=it.category_no, category=it.category, content=it.content,
                                   lead_raw=it.lead_raw, participants_raw=it.participants_raw,
                                   mandatory=bool(it.mandatory),
-                                  extra=jsonout.dumps(it.extra)))
+                                  extra=jsonout.dumps(it.extra), label=it.label,
+                                  subcategory_no=it.subcategory_no, subcategory=it.subcategory))
             for role, names in ((LEAD, it.lead), (PARTICIPANT, it.participants)):
                 for i, n in enumerate(names):
                     unit_rows.append(dict(plan_id=pid, item_id=it.id, role=role, position=i, unit=n))
@@ -337,7 +357,8 @@ class Store:
                             participants=u[PARTICIPANT], lead_raw=r.lead_raw,
                             participants_raw=r.participants_raw, category_no=r.category_no,
                             category=r.category, mandatory=bool(r.mandatory),
-                            targets=targets_by_item.get(r.item_id, []), extra=json.loads(r.extra)))
+                            targets=targets_by_item.get(r.item_id, []), extra=json.loads(r.extra),
+                            label=r.label, subcategory_no=r.subcategory_no, subcategory=r.subcategory))
         plan = Plan(name=p["name"], year=p["year"], items=its, source=p["source"], version=p["version"],
                     format=p["format"], source_sha256=p["source_sha256"], imported_at=p["imported_at"])
         plan.db_id = pid  # type: ignore[attr-defined]

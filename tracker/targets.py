@@ -51,16 +51,16 @@ _BEFORE = (
     ("大于", ">="), ("高于", ">="), ("至多", "<="), ("最多", "<="), ("少于", "<="), ("低于", "<="),
     ("小于", "<="), ("约", "=="), ("大约", "=="),
 )
-_AFTER = re.compile(r"^\s*(?:[((]\s*(?:或|及|含)?\s*(?P<p>以上|以下|以内)\s*[))]|(?P<w>以上|以下|以内|左右|及以上|及以下))")
+_AFTER = re.compile(r"^\s*(?:[(\uff08]\s*(?:或|及|含)?\s*(?P<p>以上|以下|以内)\s*[)\uff09]|(?P<w>以上|以下|以内|左右|及以上|及以下))")
 _AFTER_OP = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "左右": "=="}
 
-_CLAUSE_SPLIT = re.compile(r"[,,;;。!!??\n]")
+_CLAUSE_SPLIT = re.compile(r"[,\uff0c;\uff1b。!\uff01?\uff1f\n]")
 
 # Masks: spans that hold digits but are never targets.
 _MASKS = (
     re.compile(r"[\[〔(【]\s*(?:19|20)\d\d\s*[\]〕)】]\s*第?\s*\d+\s*号"),  # 穗府[2006]58号
     re.compile(r"[A-Z]{1,4}(?:/[A-Z]{1,2})?\s*\d+(?:[.\-—]\d+)*"),  # GB/T29490-2013, ISO9001
-    re.compile(r"\d+\s*[++]\s*[a-zA-Zn]"),  # 5+n
+    re.compile(r"\d+\s*[+\uff0b]\s*[a-zA-Z]"),  # 5+n
     re.compile(r"\d+\s*[·.]\s*\d+(?=\s*[”\"」』])"),  # “4·26”
     re.compile(r"(?:第|前|后|每|上述|下列)\s*\d+"),  # ordinals, "every N", references: 第3批, 前4项, 每3年, 上述9项
     re.compile(r"\d+\s*个?\s*(?:月|工作日|小时|季度|星期|周|年度|年|天|日)"),  # 3个月, 3年内, 2007年
@@ -114,7 +114,7 @@ def _trim_metric(before: str, after: str) -> str:
     after = after.strip()
     while after.startswith("的"):
         after = after[1:]
-    metric = (before + after).strip(" ::、")
+    metric = (before + after).strip(" :\uff1a、")
     changed = True
     while changed:
         changed = False

@@ -257,7 +257,10 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
         sh.write_string(r, COL["任务编号"], it.id, f_locked_c)
         sh.write_string(r, COL["类号"], it.category_no, f_locked_c)
         sh.write_string(r, COL["项目分类"], it.category, f_locked)
-        sh.write_number(r, COL["序号"], it.number, f_locked_c)
+        if it.label:  # the number as the plan writes it: "1.1", "（1）", or "1" restarting per category
+            sh.write_string(r, COL["序号"], it.label, f_locked_c)
+        else:
+            sh.write_number(r, COL["序号"], it.number, f_locked_c)
         sh.write_string(r, COL["工作内容"], it.content, f_locked)
         sh.write_string(r, COL["本单位角色"], ROLE_LABEL[role], f_locked_c)
         _write_text(sh, r, COL["进展状态"], prev.get("status"), f_input_c)

@@ -197,6 +197,62 @@ def split_units(raw: str, registry: Registry | None = None) -> list[str]:
     return list(seen)
 
 
+# -- lead marks -------------------------------------------------------------------------------------
+#: A lead mark on a unit name (after normalising): "市科技局(牵头)", "★市科技局", "市科技局*".
+LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|主办)\)|^[*★☆]+|[*★☆]+$")
+_LEAD_LABEL = re.compile(r"^\s*(?:责任单位\s*[:\uff1a]\s*)?(?:牵头|主办|主责)(?:单位|部门)?\s*[:\uff1a]\s*")
+_OTHER_LABEL = re.compile(r"[;\uff1b,\uff0c。\s]*(?:配合|参与|协办|协同)(?:单位|部门)?\s*[:\uff1a]\s*")
+
+
+def strip_lead_mark(name: str) -> tuple[str, bool]:
+    """(name without its lead mark, whether it had one): "市科技局(牵头)" -> ("市科技局", True)."""
+    bare = LEAD_MARK.sub("", name)
+    return bare, bare != name
+
+
+def split_roles(raw: str, registry: Registry | None = None) -> tuple[list[str], list[str], bool]:
+    """(leads, participants, marked) of one unit cell that may say who leads.
+
+    * "牵头:A、B;配合:C" (either colon, 牵头单位/牵头部门/主办…; 配合/参与/协办/协同…) names both sides;
+    * "A(牵头)、B" / "A（牵头）、B" / "★A、B" / "A*、B": the marked units lead, the others participate;
+    * no mark: every unit is in ``leads`` and ``marked`` is False (the caller decides: the whole
+      cell leads, or the first unit when the table says "排在第一位的为牵头单位").
+
+    A mark never stays in a name."""
+    if not raw or not raw.strip():
+        return [], [], False
+    lead_label = _LEAD_LABEL.match(raw)
+    other = _OTHER_LABEL.search(raw)
+    if lead_label or other:
+        lead_text = raw[:other.start()] if other else raw
+        lead_text = _LEAD_LABEL.sub("", lead_text, count=1)
+        part_text = raw[other.end():] if other else ""
+        leads = [strip_lead_mark(u)[0] for u in split_units(lead_text, registry)]
+        parts = [strip_lead_mark(u)[0] for u in split_units(part_text, registry)]
+        return [u for u in leads if u], [u for u in parts if u], True
+    names, marks = [], []
+    for u in split_units(raw, registry):
+        bare, had = strip_lead_mark(u)
+        if bare:
+            names.append(bare)
+            marks.append(had)
+    if any(marks):
+        return ([n for n, m in zip(names, marks, strict=True) if m],
+                [n for n, m in zip(names, marks, strict=True) if not m], True)
+    return names, [], False
+
+
+#: A note saying the first unit listed leads: "排在第一位的为牵头单位", "排名第一的为牵头单位",
+#: "第一个为牵头单位", "首位为牵头单位", "牵头单位排在第一位" …
+FIRST_LEADS = re.compile(
+    r"(?:第一|首)(?:位|个|名)?(?:的|者)?(?:单位|部门)?\s*(?:为|是)\s*牵头"
+    r"|牵头(?:单位|部门)\s*(?:排|列|位)(?:在|于|列)?\s*(?:第一|首)")
+
+
+def says_first_leads(text: str) -> bool:
+    return bool(FIRST_LEADS.search(re.sub(r"\s+", "", text or "")))
+
+
 # -- edit distance ----------------------------------------------------------------------------------
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Levenshtein distance, stopping early once it exceeds ``limit`` (returns limit + 1)."""

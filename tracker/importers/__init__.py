@@ -4,21 +4,32 @@ Like beancount's importers: :func:`identify` looks at the content (not only the 
 the form; the form's module ``extract``\\ s raw rows; :func:`import_plan` builds the checked plan.
 Archiving and storing happen in the caller, after every check has passed.
 
-Each form module exposes ``extract(path: Path, problems: Problems) -> RawTable`` and raises
-:class:`~tracker.problems.InputError` for a file it cannot read at all.
+Each form module exposes ``extract(path: Path, problems: Problems, options=None) -> RawTable``
+(``options`` an :class:`ImportOptions`) and raises :class:`~tracker.problems.InputError` for a file
+it cannot read at all. :func:`preview_plan` is the dry run: the plan as it would be stored and every
+problem, with the office's registry and the stored plans' units, and nothing written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.files import read_input
 from tracker.problems import InputError, Problem, Problems
 from tracker.safety import ENCRYPTED_PACKAGE, OLE_MAGIC
 
-FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "text", "narrative")
+FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "doc", "html", "pdf", "text", "narrative")
+
+
+@dataclass
+class ImportOptions:
+    """What the office may tell an importer beyond the file."""
+
+    columns: dict[str, str] | None = None  # explicit header mapping: {"content": "具体措施", …}
+    unit: str = ""  # the lead of a narrative plan that names no responsible unit (the city itself)
 
 BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
 
@@ -53,9 +64,10 @@ def identify(path: Path) -> str:
             raise InputError(Problem("encrypted", "文件有密码保护 (已加密), 请去掉密码后重新保存再导入",
                                      file=name))
         if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
-            raise InputError(Problem("doc-format", "这是旧版 Word (.doc) 文件, 请另存为 .docx 后再导入",
-                                     file=name))
+            return "doc"
         return "xls"
+    if head.startswith(b"%PDF"):
+        return "pdf"
     if head.startswith(b"PK"):
         try:
             with zipfile.ZipFile(path) as z:
@@ -80,25 +92,46 @@ def identify(path: Path) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(Problem("unknown-format", "无法识别的文件格式 (不是文本, 也不是表格或 Word 文档)",
                                  file=name))
+    from tracker.importers.html import looks_html
+
+    if looks_html(data):
+        return "html"
     text = decode_text(data, name)
     if sum(ch in BOX_CHARS for ch in text[:20000]) > 20:
         return "text"
-    from tracker.importers.narrative import looks_narrative
+    from tracker.importers.narrative import looks_narrative, looks_task_plan
 
-    if looks_narrative(text):
+    if looks_narrative(text) or looks_task_plan(text):
         return "narrative"
     return "csv"
 
 
-def extract(path: Path, fmt: str = "auto", problems: Problems | None = None):
+def extract(path: Path, fmt: str = "auto", problems: Problems | None = None,
+            options: ImportOptions | None = None):
     """Read a file into a RawTable (format found from the content when fmt is "auto")."""
     problems = problems if problems is not None else Problems()
+    options = options or ImportOptions()
     path = Path(path)
     from tracker.safety import check_file
 
     check_file(path, problems)  # bombs, damage, encryption, encodings: before any reader (safety.py)
     if fmt == "auto":
         fmt = identify(path)
+    if fmt == "doc":  # old Word: through LibreOffice where it is installed
+        from tracker.importers.convert import doc_to_docx
+
+        with doc_to_docx(path) as docx_path:
+            try:
+                raw = extract(docx_path, "docx", problems, options)
+            except InputError as e:  # messages name the file the office gave, not the converted copy
+                _rename(e.problems.items, docx_path.name, path.name)
+                raise
+            finally:
+                _rename(problems.items, docx_path.name, path.name)
+        raw.source = path.name
+        for r in raw.rows:
+            r.where.file = path.name
+        return raw
     if fmt in ("xlsx", "xls", "ods"):
         from tracker.importers import spreadsheet as mod
     elif fmt == "csv":
@@ -106,30 +139,48 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None):
     elif fmt == "docx":
         from tracker.importers import narrative
 
-        if narrative.docx_is_narrative(path):  # no table with a header, but (责任单位:…) measures
+        if narrative.docx_is_narrative(path):  # no table with a header, but numbered measures
             fmt, mod = "narrative", narrative
         else:
             from tracker.importers import docx as mod
+    elif fmt == "html":
+        from tracker.importers import html as mod
+    elif fmt == "pdf":
+        from tracker.importers import pdf as mod
     elif fmt == "text":
         from tracker.importers import boxtext as mod
     elif fmt == "narrative":
         from tracker.importers import narrative as mod
     else:
         raise InputError(Problem("unknown-format", f"不支持的格式: {fmt}", file=path.name))
-    raw = mod.extract(path, problems)
+    raw = mod.extract(path, problems, options)
     raw.source = raw.source or path.name
     raw.format = raw.format or fmt
     return raw
 
 
+def _rename(items: list, old: str, new: str) -> None:
+    """Problems that name ``old`` name ``new`` instead (Problem is frozen: replaced in the list)."""
+    from dataclasses import replace
+
+    items[:] = [replace(p, file=new) if p.file == old else p for p in items]
+
+
 def import_plan(path: Path, *, fmt: str = "auto", year: int | None = None, name: str | None = None,
-                registry=None, problems: Problems | None = None):
-    """identify -> extract -> build. Returns (plan, problems); raises InputError on any error."""
+                registry=None, problems: Problems | None = None, columns: dict | str | None = None,
+                unit: str = ""):
+    """identify -> extract -> build. Returns (plan, problems); raises InputError on any error.
+    Nothing is stored: that is the caller's step, after every check has passed.
+
+    ``columns``: an explicit header mapping ({"content": "具体措施", "lead": "牵头单位"} or the CLI's
+    "content=具体措施,lead=牵头单位"); ``unit``: the lead of a narrative plan that names no unit."""
+    from tracker.importers.headers import parse_columns
     from tracker.plan_builder import build_plan, guess_year
 
     path = Path(path)
     problems = problems if problems is not None else Problems()
-    raw = extract(path, fmt, problems)
+    options = ImportOptions(columns=parse_columns(columns), unit=unit or "")
+    raw = extract(path, fmt, problems, options)
     if year is None:
         year = guess_year(raw.title, path.stem)
         if year is None:
@@ -141,4 +192,35 @@ def import_plan(path: Path, *, fmt: str = "auto", year: int | None = None, name:
     plan = build_plan(raw, year=year, name=name or raw.title or path.stem, registry=registry,
                       problems=problems)
     plan.source_sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return plan, problems
+
+
+def office_registry(config: dict, store=None):
+    """The office's unit registry (tracker.toml) with the units of the stored current plans learned,
+    for the spelling warnings. Reads the store, never writes it."""
+    from tracker.units import Registry
+
+    registry = Registry.from_config(config)
+    if store is not None:
+        for row in store.list_plans():
+            if row["current"]:
+                registry.learn(u["name"] for u in store.load_plan(row["year"]).units())
+    return registry
+
+
+def preview_plan(path: Path, *, config: dict | None = None, store=None, **kw):
+    """The dry run of an import: (plan or None, problems), with every problem in ``problems`` —
+    errors included, never raised — and nothing written anywhere. ``kw`` as for :func:`import_plan`;
+    ``unit`` defaults to the office's name ([office] name in tracker.toml)."""
+    config = config or {}
+    problems = Problems()
+    kw.setdefault("unit", ((config.get("office") or {}).get("name") or ""))
+    try:
+        registry = office_registry(config, store)
+        plan, _ = import_plan(path, registry=registry, problems=problems, **kw)
+    except InputError as e:
+        for p in e.problems.items:
+            if p not in problems.items:
+                problems.items.append(p)
+        return None, problems
     return plan, problems

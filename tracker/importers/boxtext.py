@@ -48,6 +48,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.importers.headers import header_role, kind_is_mandatory, settle_roles
 from tracker.model import RawRow, RawTable, Where
 from tracker.problems import InputError, Problems
 
@@ -71,28 +72,13 @@ DOWN = frozenset("│├┼┤┬┌┐")  # a boundary that goes on below the r
 RIGHT_ARM = frozenset("├┼┬┴┌└")
 LEFT_ARM = frozenset("┤┼┬┴┐┘")
 
-CONT = re.compile(r"[((]\s*续\s*表?\s*[))]")
-SECTION = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.．,,]\s*(.+)$", re.S)
-FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[::\d]")
+CONT = re.compile(r"[(\uff08]\s*续\s*表?\s*[)\uff09]")
+SECTION = re.compile(r"^\s*(?:[(\uff08]\s*)?([一二三四五六七八九十]{1,3})\s*(?:[)\uff09]\s*[、.\uff0e,\uff0c]?|"
+                     r"[、.\uff0e,\uff0c])\s*(.+)$", re.S)
+FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*[:\uff1a\d]")
 
 # -- header words ----------------------------------------------------------------------------------
-HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "category_no": ("类号", "类别号", "分类号", "类序号", "大类号", "类别编号", "类"),
-    "category": ("项目分类", "任务类别", "任务分类", "项目类别", "工作类别", "工作分类", "类别", "分类",
-                 "项目类型", "任务类型", "大类", "类别名称"),
-    "number": ("序号", "编号", "项目序号", "任务序号", "任务编号", "项目编号", "工作序号", "序"),
-    "content": ("工作内容", "具体工作任务", "任务内容", "工作任务", "具体任务", "具体工作内容", "主要任务",
-                "工作措施", "主要内容", "具体措施", "工作要求", "内容", "任务", "工作目标及任务",
-                "目标任务"),
-    "lead": ("负责单位", "牵头单位", "责任单位", "主办单位", "主责单位", "牵头部门", "责任部门", "负责部门",
-             "主办部门", "牵头责任单位", "主要责任单位", "承办单位"),
-    "participants": ("参与单位", "配合单位", "协办单位", "参与部门", "配合部门", "协办部门", "协作单位",
-                     "参加单位", "协助单位", "协同单位"),
-    "mandatory": ("必做/选做", "必做选做", "必做或选做", "是否必做", "必选/可选", "任务性质", "必选"),
-}
-_EXACT = {w: f for f, ws in HEADER_WORDS.items() for w in ws}
-_BY_LENGTH = sorted(((w, f) for f, ws in HEADER_WORDS.items() for w in ws if len(w) >= 2),
-                    key=lambda p: -len(p[0]))
+# One vocabulary for every importer: tracker/importers/headers.py.
 FIELDS = ("category_no", "category", "number", "content", "lead", "participants", "mandatory")
 
 
@@ -102,37 +88,40 @@ def _norm_header(s: str) -> str:
 
 
 def header_field(text: str) -> str | None:
-    """The RawRow field a header cell names, or None (an extra column)."""
-    t = _norm_header(text)
-    if not t:
-        return None
-    if t in _EXACT:
-        return _EXACT[t]
-    t2 = re.sub(r"[((].*?[))]", "", t)  # "负责单位(牵头)" -> "负责单位"
-    if t2 in _EXACT:
-        return _EXACT[t2]
-    if len(t) <= 12:  # a header cell is short; long text is a body row, not a header
-        for w, f in _BY_LENGTH:
-            if w in t:
-                return f
-    return None
+    """The RawRow field a header cell names, or None (an extra column); "kind" for 任务类型."""
+    return header_role(text)
 
 
-def header_mapping(texts: dict[int, str], ncols: int) -> dict[int, str] | None:
+def header_mapping(texts: dict[int, str], ncols: int, columns: dict[str, str] | None = None
+                   ) -> dict[int, str] | None:
     """Column index -> field name (or "extra:<name>"), if these cells are a header row."""
+    cells = {c: texts.get(c, "") for c in range(ncols) if _norm_header(texts.get(c, ""))}
+    roles = settle_roles(cells, columns)
     mapping: dict[int, str] = {}
-    used: set[str] = set()
     for c in range(ncols):
         raw = texts.get(c, "")
-        f = header_field(raw)
-        if f and f not in used:
-            mapping[c] = f
-            used.add(f)
+        role = roles.get(c)
+        if role and role not in ("deadline", "remarks"):
+            mapping[c] = role
         elif _norm_header(raw):
             mapping[c] = "extra:" + _norm_header(raw)
+    used = set(mapping.values())
     if "content" in used and ({"number", "lead"} & used):
         return mapping
     return None
+
+
+def _settle_kind(block: _Block) -> None:
+    """任务类型 in this block: 必做/选做 when its cells read so, else the category."""
+    kind = [c for c, f in (block.mapping or {}).items() if f == "kind"]
+    if not kind:
+        return
+    mapping = dict(block.mapping)
+    values = [t for s, e, t in _cells(block.lines[block.body_from:], kind[0])]
+    used = set(mapping.values())
+    want = "mandatory" if kind_is_mandatory(values) else "category"
+    mapping[kind[0]] = want if want not in used else "extra:任务类型"
+    block.mapping = mapping
 
 
 # -- lines -----------------------------------------------------------------------------------------
@@ -255,7 +244,8 @@ def _build_lines(block: _Block, source: str, problems: Problems) -> None:
                                              if c}))
 
 
-def _find_header(block: _Block) -> tuple[dict[int, str] | None, int, str]:
+def _find_header(block: _Block, columns: dict[str, str] | None = None
+                 ) -> tuple[dict[int, str] | None, int, str]:
     """(mapping, index of the first body line, title found inside the box)."""
     title = ""
     i = 0
@@ -273,7 +263,7 @@ def _find_header(block: _Block) -> tuple[dict[int, str] | None, int, str]:
                 spans.append(lines[j].span)
             j += 1
         joined = {c: "".join(v) for c, v in texts.items()}
-        mapping = header_mapping(joined, block.ncols)
+        mapping = header_mapping(joined, block.ncols, columns)
         if mapping is not None:
             return mapping, j, title
         if spans and not texts and j < len(lines):
@@ -366,10 +356,11 @@ def _plain(s: str) -> str:
 
 
 # -- the importer ----------------------------------------------------------------------------------
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     from tracker.importers import read_text_file
 
-    return extract_text(read_text_file(path), Path(path).name, problems)
+    return extract_text(read_text_file(path), Path(path).name, problems,
+                        columns=getattr(options, "columns", None))
 
 
 def _find_title(lines: list[str], first_box: int) -> str:
@@ -383,7 +374,7 @@ def _find_title(lines: list[str], first_box: int) -> str:
         seen += 1
         if seen > 3:
             break
-        if re.fullmatch(r"附件\s*\d*\s*[::]?|续表|\(续表\)|(续表)", s):
+        if re.fullmatch(r"附件\s*\d*\s*[:\uff1a]?|[(\uff08]?\s*续表\s*[)\uff09]?", s):
             continue
         if len(s) <= 80 and not s.endswith(("。", ";", ";", ":", ":")):
             return join_text(s)
@@ -426,7 +417,8 @@ def _blocks(lines: list[str], source: str, problems: Problems) -> list[_Block]:
     return blocks
 
 
-def extract_text(text: str, source: str, problems: Problems) -> RawTable:
+def extract_text(text: str, source: str, problems: Problems, columns: dict[str, str] | None = None
+                 ) -> RawTable:
     """Rows of a box-drawn table in ``text``; ``source`` names the file in problems."""
     from tracker.plan_builder import join_text
 
@@ -438,7 +430,7 @@ def extract_text(text: str, source: str, problems: Problems) -> RawTable:
     title = _find_title(lines, blocks[0].start - 1)
     for b in blocks:
         _build_lines(b, source, problems)
-        b.mapping, b.body_from, inner_title = _find_header(b)
+        b.mapping, b.body_from, inner_title = _find_header(b, columns)
         title = title or join_text(inner_title)
     headers = [b for b in blocks if b.mapping is not None]
     if not headers:
@@ -461,6 +453,8 @@ def extract_text(text: str, source: str, problems: Problems) -> RawTable:
             problems.warn("block-skipped", "这一段小表格没有表头, 已忽略", file=source, row=b.start)
     if len(problems.errors) > errors_before:
         raise InputError(problems)
+    for b in blocks:
+        _settle_kind(b)
 
     out: list[RawRow] = []
     out_block: list[int] = []  # the block each row of out came from
@@ -504,7 +498,11 @@ def extract_text(text: str, source: str, problems: Problems) -> RawTable:
                 mandatory=v.get("mandatory", ""), extra=dict(r.extra),
                 where=Where(file=source, row=r.where_line)))
             out_block.append(b.start)
-    return RawTable(rows=out, title=title, format="text", source=source)
+    single = not any("participants" in (b.mapping or {}).values() for b in blocks)
+    from tracker.units import says_first_leads
+
+    return RawTable(rows=out, title=title, format="text", source=source,
+                    first_unit_leads=single and says_first_leads(text))
 
 
 def _category(cat_no: str, cat: str, no_new: str, name_new: str, cont: bool, problems: Problems,
@@ -548,6 +546,7 @@ def _merge_into(prev: RawRow, r: _Row) -> None:
 def _is_header_again(values: dict[str, str]) -> bool:
     """The header row repeated inside a block (not after a page break)."""
     def names(f: str) -> bool:
-        return _EXACT.get(_norm_header(values.get(f, ""))) == f
+        t = values.get(f, "")
+        return 0 < len(_norm_header(t)) <= 12 and header_role(t) == f
 
     return names("content") and (names("number") or names("lead"))

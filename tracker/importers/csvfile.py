@@ -19,12 +19,13 @@ from tracker.problems import Problems
 DELIMITERS = (",", "\t", ";")
 
 
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     from tracker.importers import read_text_file
 
     path = Path(path)
     rows = parse_csv(read_text_file(path))
-    return rows_from_sheets([Sheet(name="", rows=rows)], file=path.name, problems=problems, fmt="csv")
+    return rows_from_sheets([Sheet(name="", rows=rows)], file=path.name, problems=problems, fmt="csv",
+                            columns=getattr(options, "columns", None))
 
 
 def sniff_delimiter(text: str) -> str:

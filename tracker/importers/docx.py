@@ -30,17 +30,19 @@ W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TITLE_WORDS = ("表", "计划", "方案", "分解", "任务", "安排")
 
 
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     path = Path(path)
     document = _open(path)
     sheets, titles = read_tables(document)
     if not any(any(any(c.strip() for c in r) for r in s.rows) for s in sheets):
-        return _narrative_or_fail(path, problems, no_table=True)
+        return _narrative_or_fail(path, problems, no_table=True, options=options)
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
     try:
-        raw = rows_from_sheets(sheets, file=path.name, problems=problems, fmt="docx")
+        raw = rows_from_sheets(sheets, file=path.name, problems=problems, fmt="docx",
+                               columns=getattr(options, "columns", None), notes=paragraphs)
     except InputError as e:
         if any(p.code in ("no-header", "empty-file") for p in e.problems):
-            return _narrative_or_fail(path, problems, no_table=False, error=e)
+            return _narrative_or_fail(path, problems, no_table=False, error=e, options=options)
         raise
     if not raw.title:
         first = next((i for i, s in enumerate(sheets) if s.name == _first_table_name(raw)), 0)
@@ -123,12 +125,13 @@ def _grid(table, name: str) -> Sheet:
     return Sheet(name=name, rows=rows, merges=merges)
 
 
-def _narrative_or_fail(path: Path, problems: Problems, *, no_table: bool, error: InputError | None = None):
+def _narrative_or_fail(path: Path, problems: Problems, *, no_table: bool, error: InputError | None = None,
+                       options=None):
     from tracker.importers import narrative
 
     if narrative.docx_is_narrative(path) or (no_table and narrative.looks_narrative(
             "\n".join(narrative.extract_docx_paragraphs(path)))):
-        raw = narrative.extract(path, problems)
+        raw = narrative.extract(path, problems, options)
         raw.format = raw.format or "narrative"
         return raw
     if error is not None:

@@ -63,14 +63,88 @@ def looks_narrative(text: str) -> bool:
 
 # -- reading ----------------------------------------------------------------------------------------
 def extract_docx_paragraphs(path: Path) -> list[str]:
-    """The text of every body paragraph of a Word document, in order (tables are skipped)."""
+    """The text of every body paragraph of a Word document, in order (tables are skipped), with
+    the number Word's list numbering (numPr) shows put in front, as the reader sees it."""
     import docx  # python-docx
 
     try:
         document = docx.Document(str(path))
     except Exception as e:  # python-docx raises several kinds for a damaged file
         raise InputError(Problem("corrupt-file", f"无法读取 Word 文档: {e}", file=Path(path).name)) from None
-    return [p.text for p in document.paragraphs]
+    numbering = _Numbering(document)
+    return [numbering.prefix(p) + p.text for p in document.paragraphs]
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_FMT = {"chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified",
+           "ideographDigital", "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"}
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+
+
+class _Numbering:
+    """Word list numbering: the text a numbered paragraph shows before its own text ("1.", "（一）"),
+    counted per list and level as Word counts (a level restarts after a higher level)."""
+
+    def __init__(self, document):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.counts: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for an in root.iter(f"{_W}abstractNum"):
+            lv = {}
+            for lvl in an.iter(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                txt = lvl.find(f"{_W}lvlText")
+                start = lvl.find(f"{_W}start")
+                lv[int(lvl.get(f"{_W}ilvl", "0"))] = (
+                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                    txt.get(f"{_W}val", "") if txt is not None else "",
+                    int(start.get(f"{_W}val", "1")) if start is not None else 1)
+            abstract[an.get(f"{_W}abstractNumId")] = lv
+        for num in root.iter(f"{_W}num"):
+            ref = num.find(f"{_W}abstractNumId")
+            if ref is not None:
+                self.levels[num.get(f"{_W}numId")] = abstract.get(ref.get(f"{_W}val"), {})
+
+    def prefix(self, paragraph) -> str:
+        ppr = paragraph._p.pPr
+        numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        if numpr is None and paragraph.style is not None and paragraph.style.element.pPr is not None:
+            numpr = paragraph.style.element.pPr.find(f"{_W}numPr")
+        if numpr is None or not paragraph.text.strip():
+            return ""
+        nid = numpr.find(f"{_W}numId")
+        ilvl = numpr.find(f"{_W}ilvl")
+        num_id = nid.get(f"{_W}val") if nid is not None else None
+        level = int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
+        if num_id in (None, "0") or num_id not in self.levels:
+            return ""
+        levels = self.levels[num_id]
+        counts = self.counts.setdefault(num_id, {})
+        fmt, text, start = levels.get(level, ("decimal", f"%{level + 1}.", 1))
+        counts[level] = counts.get(level, start - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def shown(k: int) -> str:
+            f, _t, st = levels.get(k, ("decimal", "", 1))
+            n = counts.get(k, st)
+            return _cn(n) if f in _CN_FMT else str(n)
+
+        return re.sub(r"%(\d)", lambda m: shown(int(m.group(1)) - 1), text)
 
 
 def docx_tables_have_header(path: Path) -> bool:
@@ -95,13 +169,15 @@ def docx_tables_have_header(path: Path) -> bool:
 
 
 def docx_is_narrative(path: Path) -> bool:
-    """A Word document with no decomposition table but numbered measures with (责任单位:…)."""
+    """A Word document with no decomposition table but numbered measures with (责任单位:…), or a
+    具体任务 section of numbered tasks (the national plan)."""
     if docx_tables_have_header(path):
         return False
     try:
-        return looks_narrative("\n".join(extract_docx_paragraphs(path)))
+        text = "\n".join(extract_docx_paragraphs(path))
     except InputError:
         return False
+    return looks_narrative(text) or looks_task_plan(text)
 
 
 def _paragraphs(path: Path) -> list[str]:
@@ -215,7 +291,7 @@ def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTa
             cur, cur_no, cur_at = [p[m.end():].strip()], _number(m), idx
             cur_style = m.lastgroup or ""
             closed = MARKER.search(p) is not None and _ends_with_marker(p)
-        elif MARKER.search(p) and (cur is None or closed):
+        elif MARKER.search(p) and (cur is None or closed or _is_heading(cur)):
             # a measure with no number in its text (Word's automatic numbering)
             flush()
             cur, cur_no, cur_at, cur_style = [p], None, idx, ""
@@ -263,20 +339,124 @@ def parse_paragraphs(paras: list[str], source: str, problems: Problems) -> RawTa
     return RawTable(rows=rows, title=title, format="narrative", source=source)
 
 
+def _is_heading(parts: list[str]) -> bool:
+    """A numbered heading ("（一）加强组织领导"): one short paragraph with no marker and no punctuation
+    at its end (a measure's first sentence ends in 。 before its marker on the next line); the
+    measure after a heading is not glued onto it."""
+    return (len(parts) == 1 and len(parts[0]) <= 30 and not MARKER.search(parts[0])
+            and not parts[0].endswith(("。", ".", "\uff0c", ",", "、", "\uff1b", ";", "\uff1a", ":", "!", "\uff01")))
+
+
 def _ends_with_marker(text: str) -> bool:
     """Whether text ends with a closed responsibility parenthesis (then perhaps 。)."""
     span = _marker_span(text)
     return span is not None and span[3] and not text[span[1]:].strip(" 。.;\uff1b")
 
 
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     """Read a narrative plan (.txt or .docx) into raw rows."""
     path = Path(path)
     paras = _paragraphs(path)
     if not any(p.strip() for p in paras):
         raise InputError(Problem("empty-file", "文件里没有文字", file=path.name))
-    raw = parse_paragraphs(paras, path.name, problems)
+    raw = parse_any(paras, path.name, problems, getattr(options, "unit", ""))
     if not raw.rows:
-        raise InputError(Problem("no-items", "没有找到以“(责任单位:…)”结尾的编号措施, 无法作为叙述式方案导入",
-                                 file=path.name))
+        raise InputError(Problem("no-items", "没有找到以“(责任单位:…)”结尾的编号措施, 也没有“具体任务”一节, "
+                                 "无法作为叙述式方案导入", file=path.name))
     return raw
+
+
+def parse_any(paras: list[str], source: str, problems: Problems, unit: str = "") -> RawTable:
+    """Measures with "(责任单位:…)" when the text has them, else the tasks of a 具体任务 section."""
+    text = "\n".join(paras)
+    if looks_narrative(text) or not looks_task_plan(text):
+        return parse_paragraphs(paras, source, problems)
+    return parse_tasks(paras, source, problems, unit)
+
+
+# -- plans whose tasks name no unit (the national 2015 plan, seeds/001) ---------------------------
+_TOP = re.compile(r"^\s*([一二三四五六七八九十]+)\s*[、.\uff0e]\s*(.*)$")
+_TASK_SECTION = re.compile(r"^(?:具体任务|主要任务|重点任务|工作任务|重点工作|主要工作|任务分工|任务安排)")
+_TASK = re.compile(rf"^\s*[{_OPEN}]\s*([{_CN}]+)\s*[{_CLOSE}]\s*(.*)$")
+_PART = re.compile(r"^\s*(\d+)\s*[.\uff0e、]\s*(工作目标|工作要求|工作支持|工作措施|目标|要求|支持|措施)"
+                   r"\s*[。.\uff0e:\uff1a]?\s*(.*)$")
+_MANDATORY_FIRST = re.compile(r"前\s*(\d+|[一二三四五六七八九十]+)\s*项(?:任务|工作)?\s*(?:为|是|属于)\s*必做")
+
+
+def looks_task_plan(text: str) -> bool:
+    """A plan with a section "三、具体任务" (主要任务, 重点任务 …) holding two or more tasks "(一)…"."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    for i, ln in enumerate(lines):
+        m = _TOP.match(ln)
+        if m and _TASK_SECTION.match(m.group(2)):
+            tasks = 0
+            for nxt in lines[i + 1:]:
+                if _TOP.match(nxt):
+                    break
+                tasks += bool(_TASK.match(nxt))
+            if tasks >= 2:
+                return True
+    return False
+
+
+def parse_tasks(paras: list[str], source: str, problems: Problems, unit: str = "") -> RawTable:
+    """The tasks "(一)…" of the plan's 具体任务 section, each with its 1.工作目标 / 2.工作要求 /
+    3.工作支持 parts kept in ``extra``. The content is the task's title and its 工作要求 (what a city
+    is inspected on; without one, all its text), as in sample_plans/national-2015.xlsx. The lead is
+    ``unit`` (the city itself: the plan is addressed to it). "前4项任务为必做工作" in the text makes
+    the first 4 mandatory (a parenthesis such as "(第三批示范城市为前6项)" is another batch's rule and
+    is not read)."""
+    from tracker.plan_builder import chinese_numeral
+
+    lines = [p.strip().replace("\u3000", " ") for p in paras if p and p.strip()]
+    text = "\n".join(lines)
+    if not unit.strip():
+        raise InputError(Problem("no-unit", "这份方案的任务没有写责任单位, 牵头单位是本市自己: 请用 --unit 指定 "
+                                 "(例如 --unit 市知识产权局), 或在 tracker.toml 的 [office] 写 name", file=source))
+    start = end = None
+    for i, ln in enumerate(lines):
+        m = _TOP.match(ln)
+        if start is None and m and _TASK_SECTION.match(m.group(2)):
+            start = i + 1
+        elif start is not None and m:
+            end = i
+            break
+    body = lines[start:end] if start is not None else []
+    tasks: list[dict] = []
+    part = None
+    for at, ln in enumerate(body, (start or 0) + 1):
+        m = _TASK.match(ln)
+        if m:
+            tasks.append({"no": chinese_numeral(m.group(1).replace("两", "二")), "title": m.group(2).strip(),
+                          "parts": {}, "order": [], "at": at, "loose": []})
+            part = None
+            continue
+        if not tasks:
+            continue
+        p = _PART.match(ln)
+        if p:
+            label = p.group(2) if p.group(2).startswith("工作") else "工作" + p.group(2)
+            part = label
+            tasks[-1]["parts"][label] = p.group(3).strip()
+            tasks[-1]["order"].append(label)
+        elif part is not None:
+            tasks[-1]["parts"][part] += ln
+        else:
+            tasks[-1]["loose"].append(ln)
+    flat = re.sub(rf"[{_OPEN}][^{_CLOSE}]*[{_CLOSE}]", "", text)
+    m = _MANDATORY_FIRST.search(flat)
+    first_n = 0
+    if m:
+        first_n = int(m.group(1)) if m.group(1).isdigit() else (chinese_numeral(m.group(1)) or 0)
+    rows = []
+    for k, t in enumerate(tasks, 1):
+        req = t["parts"].get("工作要求")
+        body_text = req if req is not None else "".join(t["loose"] + [t["parts"][x] for x in t["order"]])
+        rows.append(RawRow(number=str(t["no"] or k), content=t["title"] + body_text, lead=unit.strip(),
+                           mandatory="必做" if k <= first_n else ("选做" if first_n else ""),
+                           extra={x: t["parts"][x] for x in t["order"]},
+                           where=Where(file=source, row=t["at"])))
+    if rows and not first_n:
+        problems.warn("mandatory-unknown", "没有找到“前N项任务为必做”的说明, 所有任务按选做导入", file=source)
+    title, _year = _title_and_year(lines)
+    return RawTable(rows=rows, title=title, format="narrative", source=source)

@@ -22,7 +22,7 @@ from tracker.problems import InputError, Problem, Problems
 ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
 
-def extract(path: Path, problems: Problems) -> RawTable:
+def extract(path: Path, problems: Problems, options=None) -> RawTable:
     from tracker.importers import identify
 
     path = Path(path)
@@ -30,7 +30,8 @@ def extract(path: Path, problems: Problems) -> RawTable:
     if fmt not in ("xlsx", "xls", "ods"):
         raise InputError(Problem("unknown-format", f"这不是电子表格文件 (识别为 {fmt})", file=path.name))
     sheets = read_sheets(path, fmt)
-    return rows_from_sheets(sheets, file=path.name, problems=problems, fmt=fmt)
+    return rows_from_sheets(sheets, file=path.name, problems=problems, fmt=fmt,
+                            columns=getattr(options, "columns", None))
 
 
 def read_sheets(path: Path, fmt: str) -> list[Sheet]:

@@ -37,38 +37,28 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tracker.importers.headers import header_role, kind_is_mandatory, norm_header, settle_roles
 from tracker.model import RawRow, RawTable, Where
 from tracker.problems import InputError, Problems, a1
+from tracker.units import says_first_leads
+
+__all__ = ["Sheet", "cell_text", "header_role", "rows_from_sheets"]
 
 HEADER_SCAN = 20  # rows searched for the header, from the top of each sheet
 
-# role -> header wordings, most specific first. Matched on the cell text with every space,
-# line break and punctuation removed and full-width forms folded (see _norm_header).
-ROLES: dict[str, tuple[str, ...]] = {
-    "category_no": ("类号", "类别编号", "类别号", "类别序号", "大类号", "类序号", "分类号", "分类编号"),
-    "mandatory": ("必做选做", "必做或选做", "必选选做", "是否必做", "是否必选", "任务类型", "任务性质",
-                  "必做", "选做"),
-    "category": ("项目分类", "任务类别", "任务分类", "工作类别", "项目类别", "类别名称", "分类名称",
-                 "类别", "分类", "大类", "工作分类", "项目类型"),
-    "number": ("序号", "编号", "任务序号", "项目序号", "任务编号", "工作序号", "序"),
-    "content": ("工作内容", "具体工作任务", "任务内容", "工作任务", "主要任务", "具体任务", "工作事项",
-                "主要工作", "重点工作", "工作措施", "具体工作", "任务名称", "工作要求", "内容", "任务"),
-    "lead": ("负责单位", "牵头单位", "责任单位", "主办单位", "牵头部门", "责任部门", "负责部门", "主责单位",
-             "主办部门", "牵头责任单位", "主要责任单位", "承办单位", "牵头"),
-    "participants": ("参与单位", "配合单位", "协办单位", "参与部门", "配合部门", "协办部门", "参加单位",
-                     "协作单位", "协助单位", "配合", "参与", "协办"),
-}
-EXACT_ONLY = {"序", "任务", "牵头", "配合", "参与", "协办"}  # too short to match as a prefix
-REQUIRED = ("number", "content", "lead")
+# The header vocabulary is shared by every importer: tracker/importers/headers.py.
+REQUIRED = ("content", "lead")  # a number column is optional: without one items are numbered by position
 ROLE_LABEL = {"number": "序号", "content": "工作内容", "lead": "负责单位", "participants": "参与单位",
               "category_no": "类号", "category": "项目分类", "mandatory": "必做/选做"}
 
 CN_NUM = "一二三四五六七八九十百零〇两"
-SECTION = re.compile(rf"^\s*[((]?\s*([{CN_NUM}]+)\s*[))]?\s*[、.,,.．:：\s]\s*(\S.*)$", re.S)
-SECTION_NO_ONLY = re.compile(rf"^\s*[((]?\s*([{CN_NUM}]+)\s*[))]?\s*[、.,,.．]?\s*$")
-FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[::]")
-ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[::]?\s*$")
-_PUNCT = re.compile(r"[\s、,,.。;;::/／()()\[\]【】<>《》\"'“”‘’*＊\-—_|]+")
+# "一、建立…", "(一)建立…", "（一）建立…", "（一）、建立…": the numeral in group "no", the name in "name"
+SECTION = re.compile(rf"^\s*(?:[(\uff08]\s*(?P<p>[{CN_NUM}]+)\s*[)\uff09]\s*[、.,\uff0c\uff0e:\uff1a]?"
+                     rf"|(?P<b>[{CN_NUM}]+)\s*[、.,\uff0c\uff0e:\uff1a\s])\s*(?P<name>\S.*)$", re.S)
+SECTION_NO_ONLY = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[、.,\uff0c\uff0e]?\s*$")
+FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[:\uff1a]")
+ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[:\uff1a]?\s*$")
+CONT = re.compile(r"[(\uff08]\s*续\s*表?\s*[)\uff09]")
 
 
 @dataclass
@@ -98,27 +88,7 @@ def cell_text(value) -> str:
 
 
 def _norm_header(s: str) -> str:
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", s or ""))
-
-
-def header_role(text: str) -> str | None:
-    """The role a header cell names, or None: "负责\\n单位" -> "lead", "完成时限" -> None."""
-    h = _norm_header(text)
-    if not h:
-        return None
-    for role, words in ROLES.items():
-        if h in words:
-            return role
-    if len(h) > 12:
-        return None
-    # "工作内容及要求", "负责单位(牵头)", "序号No.": a wording at the start, or a long wording inside
-    for role, words in ROLES.items():
-        for w in words:
-            if w in EXACT_ONLY:
-                continue
-            if h.startswith(w) or (len(w) >= 4 and w in h):
-                return role
-    return None
+    return norm_header(s)
 
 
 class _Grid:
@@ -194,40 +164,55 @@ class _Header:
         return cs[0] if cs else None
 
 
-def _roles_of_row(g: _Grid, r: int) -> dict[str, list[int]]:
-    roles: dict[str, list[int]] = {}
-    first_origin: dict[str, tuple[int, int]] = {}
+def _roles_of_row(g: _Grid, r: int, columns: dict[str, str] | None = None) -> dict[str, list[int]]:
+    """Role -> columns of row r read as a header (a cell merged across gives several columns).
+    The wording is settled by :func:`tracker.importers.headers.settle_roles`; a 任务类型 column
+    ("kind") is 必做/选做 when its cells below read so, else the category."""
+    texts: dict[int, str] = {}
+    origin_cols: dict[tuple[int, int], list[int]] = {}
     for c in range(g.width):
         text = g.get(r, c)
         if not text or len(text) > 40:
             continue
-        role = header_role(text)
-        if role is None:
-            continue
         o = g.org(r, c)
-        if role in roles and first_origin[role] != o:
+        if o not in origin_cols:
+            texts[c] = text
+        origin_cols.setdefault(o, []).append(c)
+    roles: dict[str, list[int]] = {}
+    for c, role in sorted(settle_roles(texts, columns).items()):
+        if role == "kind":
+            below = [g.get(rr, c) for rr in range(r + 1, len(g.rows))]
+            role = "mandatory" if kind_is_mandatory(below) else "category"
+        if role in roles or role in ("deadline", "remarks"):
             continue  # a second column with the same role: kept as an extra column
-        roles.setdefault(role, []).append(c)
-        first_origin[role] = o
+        roles[role] = origin_cols[g.org(r, c)]
     return roles
 
 
-def _find_header(g: _Grid) -> tuple[_Header | None, dict[str, list[int]] | None]:
+def _find_header(g: _Grid, columns: dict[str, str] | None = None
+                 ) -> tuple[_Header | None, dict[str, list[int]] | None]:
     """The header row, or (None, best partial match) when no row has the required columns."""
     best: tuple[int, dict[str, list[int]]] | None = None
     for r in range(min(HEADER_SCAN, len(g.rows))):
-        roles = _roles_of_row(g, r)
-        if all(k in roles for k in REQUIRED):
-            return _make_header(g, r, roles), None
+        roles = _roles_of_row(g, r, columns)
+        if all(k in roles for k in REQUIRED) and ("number" in roles or _no_number_header(g, r, roles)):
+            return _make_header(g, r, roles, columns), None
         if "content" in roles and len(roles) >= 2 and (best is None or len(roles) > len(best[1])):
             best = (r, roles)
     return None, best[1] if best else None
 
 
-def _make_header(g: _Grid, r: int, roles: dict[str, list[int]]) -> _Header:
+def _no_number_header(g: _Grid, r: int, roles: dict[str, list[int]]) -> bool:
+    """A header with content and lead but no 序号: only when every role cell is short (header words,
+    not a data row's text)."""
+    return len(roles) >= 2 and all(len(_join(g.get(r, c))) <= 12 for cs in roles.values() for c in cs)
+
+
+def _make_header(g: _Grid, r: int, roles: dict[str, list[int]], columns: dict[str, str] | None = None
+                 ) -> _Header:
     # a second header row under a merged one: "责任单位" over "牵头单位 | 配合单位"
     if r + 1 < len(g.rows):
-        sub = _roles_of_row(g, r + 1)
+        sub = _roles_of_row(g, r + 1, columns)
         own = {role: cs for role, cs in sub.items()
                if any(g.org(r + 1, c)[0] == r + 1 for c in cs)}
         if own and not any(_looks_number(g.get(r + 1, c)) for c in roles.get("number", [])):
@@ -274,6 +259,8 @@ def _title_above(g: _Grid, header_row: int) -> str:
 
 
 def _is_header_again(g: _Grid, r: int, header: _Header) -> bool:
+    if tuple(_norm_header(g.get(r, c)) for c in range(g.width)) == header.labels:
+        return True
     roles = _roles_of_row(g, r)
     if all(k in roles for k in REQUIRED):
         return True
@@ -284,8 +271,13 @@ def _split_section(text: str) -> tuple[str, str] | None:
     t = _join(text)
     m = SECTION.match(t)
     if m:
-        return m.group(1), m.group(2).strip()
+        return m.group("p") or m.group("b"), m.group("name").strip()
     return None
+
+
+def _section_style(text: str) -> str:
+    """"paren" for "（一）…" / "(一)…", "bare" for "一、…": which level a section row is."""
+    return "paren" if _join(text).lstrip()[:1] in "(\uff08" else "bare"
 
 
 class _Reader:
@@ -295,9 +287,23 @@ class _Reader:
         self.rows: list[RawRow] = []
         self.category_no = ""
         self.category = ""
+        self.sub_no = ""  # the middle level of a three-level plan
+        self.sub = ""
+        self.level1: str | None = None  # the style of the first level ("bare", "paren", "column")
         self.title = ""
         self.header: _Header | None = None
         self.width = 0
+        self.notes: list[str] = []  # text that is not items: title rows, header cells, footnotes
+
+    def section(self, no: str, name: str, style: str) -> None:
+        """A section row: the first style seen is the category, another style the subcategory."""
+        if self.level1 is None:
+            self.level1 = style
+        if style == self.level1:
+            self.category_no, self.category = no, name
+            self.sub_no, self.sub = "", ""
+        else:
+            self.sub_no, self.sub = no, name
 
     def read(self, g: _Grid, header: _Header, start: int) -> None:
         h = header
@@ -326,28 +332,32 @@ class _Reader:
             # footnotes under the table
             foot = next((t for t in texts if FOOTNOTE.match(_join(t))), None)
             if foot is not None and not _join(number):
+                self.notes.append(_join(foot))
                 self.rows.append(RawRow(number="", content=_join(foot), lead="",
                                         where=Where(file=self.file, sheet=g.name, row=r + 1)))
                 after_footnote = True
                 continue
             if after_footnote and not _looks_number(number):
+                self.notes.append(_join(" ".join(texts)))
                 self.problems.warn("footnote-row", f"表格下方的文字没有作为任务导入: {_join(texts[0])[:30]}",
                                    file=self.file, sheet=g.name, row=r + 1)
                 continue
             # a section row: "一、建立健全知识产权管理、协调体系" across the table
             if len(anchors) == 1 and not _looks_number(number) and not _unit_only(g, anchors[0], h):
+                if self._continued(texts[0], g, r):
+                    continue
                 sec = _split_section(texts[0])
                 if sec:
-                    self.category_no, self.category = sec
+                    self.section(*sec, _section_style(texts[0]))
                     continue
             lead = self._field(g, r, h, "lead")
             parts = self._field(g, r, h, "participants")
             # "一 | 建立健全…" with no unit: a section row written in the 序号 and 工作内容 columns
             num_sec = SECTION_NO_ONLY.match(_join(number)) if number else None
-            if num_sec and not lead and not parts and g.org(r, c_num)[0] == r:
+            if num_sec and not lead and not parts and c_num is not None and g.org(r, c_num)[0] == r:
                 name = self._field(g, r, h, "content") or self._field(g, r, h, "category")
                 if name:
-                    self.category_no, self.category = num_sec.group(1), _join(name)
+                    self.section(num_sec.group(1), _join(name), _section_style(number))
                     continue
             cat_no = self._field(g, r, h, "category_no")
             cat = self._field(g, r, h, "category")
@@ -356,6 +366,12 @@ class _Reader:
             elif cat and not cat_no and (s := _split_section(cat)):
                 cat_no, cat = s
             if cat_no or cat:
+                if self.level1 is None:
+                    self.level1 = _section_style(cat_no) if cat_no else "column"
+                if not cat_no and _plain(cat) == _plain(self.category):
+                    cat_no = self.category_no  # the name repeated under a section row "一、…"
+                if (cat_no, cat) != (self.category_no, self.category):
+                    self.sub_no, self.sub = "", ""
                 self.category_no, self.category = cat_no, cat
             cells = {}
             for role in ("number", "content", "lead", "participants", "category", "category_no",
@@ -373,10 +389,30 @@ class _Reader:
             row = RawRow(number=number, content=self._field(g, r, h, "content"), lead=lead,
                          participants=parts, category_no=self.category_no, category=self.category,
                          mandatory=self._field(g, r, h, "mandatory"), extra=extra,
-                         where=Where(file=self.file, sheet=g.name, row=r + 1, cells=cells))
+                         where=Where(file=self.file, sheet=g.name, row=r + 1, cells=cells),
+                         subcategory_no=self.sub_no, subcategory=self.sub)
             self.rows.append(row)
             if number:
                 started[g.org(r, c_num)] = row
+
+    def _continued(self, text: str, g: _Grid, r: int) -> bool:
+        """"七（续）" / "七、加强…（续）": the category goes on from the page or sheet before."""
+        t = _join(text)
+        if not CONT.search(t):
+            return False
+        bare = CONT.sub("", t).strip()
+        sec = _split_section(bare)
+        m = SECTION_NO_ONLY.match(bare)
+        if not sec and not m and bare:
+            return False
+        no = sec[0] if sec else (m.group(1) if m else "")
+        if no and no != self.category_no:
+            name = sec[1] if sec else ""
+            self.category_no, self.category = no, name
+            self.sub_no, self.sub = "", ""
+        self.problems.warn("category-continued", f"“{t[:20]}”是上一类的续行, 没有作为任务导入",
+                           file=self.file, sheet=g.name, row=r + 1)
+        return True
 
     def _field(self, g: _Grid, r: int, h: _Header, role: str) -> str:
         """The role's text in row r; several columns (a header merged across) are joined."""
@@ -401,17 +437,26 @@ class _Reader:
                 prev.extra[name] = (prev.extra.get(name, "") + "\n" + g.get(r, c)).strip("\n")
 
 
+def _plain(s: str) -> str:
+    return re.sub(r"\s+", "", _join(s))
+
+
 def _unit_only(g: _Grid, o: tuple[int, int], h: _Header) -> bool:
     """A lone value in a unit column, not merged across, is not a section row."""
     return o[1] in h.cols.get("lead", []) + h.cols.get("participants", []) and o not in g.span
 
 
-def rows_from_sheets(sheets: list[Sheet], *, file: str, problems: Problems, fmt: str = "") -> RawTable:
+def rows_from_sheets(sheets: list[Sheet], *, file: str, problems: Problems, fmt: str = "",
+                     columns: dict[str, str] | None = None, notes: str = "") -> RawTable:
     """Raw rows of the decomposition table found in the sheets, in order (see module docstring).
 
-    Raises InputError ("no-header" or "missing-column") when no sheet holds a recognisable table.
+    ``columns`` is an explicit header mapping (:mod:`tracker.importers.headers`); ``notes`` is text
+    of the document around the table (Word paragraphs, a web page), searched like the title rows
+    for "排在第一位的为牵头单位". Raises InputError ("no-header", "missing-column" or
+    "column-not-found") when no sheet holds a recognisable table.
     """
     reader = _Reader(file, problems)
+    reader.notes.append(notes)
     partial: list[tuple[str, dict[str, list[int]]]] = []
     checked: list[str] = []
     for sheet in sheets:
@@ -419,10 +464,11 @@ def rows_from_sheets(sheets: list[Sheet], *, file: str, problems: Problems, fmt:
         if not any(not g.is_blank(r) for r in range(len(g.rows))):
             continue
         checked.append(g.name)
-        header, best = _find_header(g)
+        header, best = _find_header(g, columns)
         if header is not None:
             if reader.header is None:
                 reader.title = _title_above(g, header.row)
+                reader.notes += [g.get(r, c) for r in range(header.row + 1) for c in range(g.width)]
             reader.header = header
             reader.width = max(reader.width, g.width)
             reader.read(g, header, header.row + 1)
@@ -436,7 +482,20 @@ def rows_from_sheets(sheets: list[Sheet], *, file: str, problems: Problems, fmt:
         if reader.header is not None or best is None:
             problems.warn("sheet-skipped", "这个工作表里没有找到分解表 (没有表头), 已跳过",
                           file=file, sheet=g.name)
+    if columns and reader.header is not None:
+        found = set(reader.header.cols) | {"deadline", "remarks"} & set(columns)
+        missing = [p for k, v in columns.items() if k not in found
+                   for p in [f"指定的列“{v}” ({k}) 在表头里没有找到"]]
+        if missing:
+            out = Problems()
+            for m in missing:
+                out.add("column-not-found", m, file=file)
+            raise InputError(out)
     if reader.header is None:
+        if columns:
+            raise InputError(Problems().add(
+                "column-not-found", "按指定的列 (" + ", ".join(f"{k}={v}" for k, v in columns.items())
+                + ") 没有找到表头", file=file))
         if partial:
             name, roles = partial[0]
             missing = "、".join(ROLE_LABEL[k] for k in REQUIRED if k not in roles)
@@ -450,7 +509,10 @@ def rows_from_sheets(sheets: list[Sheet], *, file: str, problems: Problems, fmt:
             out.add("no-header", f"前 {HEADER_SCAN} 行里没有找到表头 (应有 序号、工作内容、负责单位 等列)",
                     file=file, sheet=name)
         raise InputError(out)
-    return RawTable(rows=reader.rows, title=reader.title, format=fmt, source=file)
+    single = "participants" not in reader.header.cols
+    return RawTable(rows=reader.rows, title=reader.title, format=fmt, source=file,
+                    first_unit_leads=single and says_first_leads("\n".join(reader.notes)),
+                    numbered="number" in reader.header.cols)
 
 
 def _continues(g: _Grid, header: _Header, width: int) -> bool:

@@ -70,7 +70,7 @@ def red_rows(status: dict, lang: str = ZH) -> list[list]:
     rows = []
     for d in red_items(status):
         comp = tr("未报送", lang) if d["completion"] is None else d["completion"]
-        rows.append([d["number"], d["content"], join(d["lead_names"], lang) or "—", comp,
+        rows.append([d.get("label") or d["number"], d["content"], join(d["lead_names"], lang) or "—", comp,
                      tr(d["status_label"], lang) if d["completion"] is not None else tr("未报送", lang),
                      stated_problems(d)])
     return rows
@@ -141,7 +141,7 @@ def write_bulletin_xlsx(path: Path, status: dict, config: dict, lang: str = ZH) 
                                         col("牵头单位", "text", width=22), col("完成进度(%)", "percent", width=11),
                                         col("进展状态", "center", width=12),
                                         Column(tr("预警", lang, ctx="column"), "center", width=8)],
-                    [[d["item"], d["category_no"], d["number"], d["content"], join(d["lead_names"], lang),
+                    [[d["item"], d["category_no"], d.get("label") or d["number"], d["content"], join(d["lead_names"], lang),
                       d["completion"], t(d["status_label"]) if d["completion"] is not None else t("未报送"),
                       t(d["light_label"])] for d in details],
                     cell_formats=[[None] * 7 + [d["light"]] for d in details],
