@@ -186,6 +186,12 @@ def _backups(root: Path) -> list[dict]:
 
 
 def _restore_text(root: Path, backups: list[dict]) -> str:
+    """How to restore. Either way the old tracker.db-wal / -shm go: SQLite would apply a stale
+    write-ahead log of the damaged file to the restored one."""
+    return _restore_from(root, backups) + "。恢复前请删除工作区中的 tracker.db-wal 和 tracker.db-shm (如有)"
+
+
+def _restore_from(root: Path, backups: list[dict]) -> str:
     if backups:
         return (f"最新的备份: {backups[0]['path']} ({backups[0]['modified']})。恢复: 运行 tracker restore 该备份; "
                 "或关闭所有 tracker 后, 用备份中的 tracker.db、archive/ 替换工作区中的同名文件和目录")
