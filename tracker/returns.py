@@ -75,6 +75,11 @@ from tracker.problems import ERROR, WARNING, Problem, Problems, UsageError, a1
 from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+DONE_FOLDERS = {"已处理", "已退回"}  # inbox/ folders collect moves files into (tracker/inbox.py); never collected again
+# Rejections that are the office's matter, not the department's: no receipt goes to the department
+# for them (a receipt of a file with other errors too leaves them out). A wrong --received or
+# --period, the office's own template collected, a return the office withdrew, a year not imported.
+OFFICE_SIDE = {"period-mismatch", "unchanged-template", "return-withdrawn", "plan-missing"}
 STATUS_SYNONYMS = {"完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "进行中": "推进中",
                    "正在推进": "推进中", "正在进行": "推进中", "推进": "推进中", "未开始": "未启动",
                    "尚未启动": "未启动", "不能按期完成": "无法按期完成", "无法完成": "无法按期完成"}
@@ -99,7 +104,14 @@ class FileOutcome:
     replaced: dict | None = None  # {file, received_at} of the return it replaced
     current: bool = True  # it is the unit's current return for the period
     same_as: dict | None = None  # outcome duplicate: {file, received_at} of the equal return
-    receipt: str = ""
+    receipt: str = ""  # "" when none was written (an office-side rejection, see OFFICE_SIDE)
+    moved_to: str = ""  # where collect moved it in the inbox (inbox/已处理/ or inbox/已退回/), if it did
+
+    @property
+    def office_side(self) -> bool:
+        """Rejected for the office's own reasons only (OFFICE_SIDE): no receipt to the department."""
+        errors = [p for p in self.problems if p.is_error]
+        return not self.accepted and bool(errors) and all(p.code in OFFICE_SIDE for p in errors)
 
     @property
     def accepted(self) -> bool:
@@ -112,15 +124,19 @@ class FileOutcome:
             return {"file": self.file, "unit": self.unit, "period": self.period, "items": self.items,
                     "superseded": self.superseded, "duplicate": self.duplicate or self.outcome == "duplicate",
                     "current": self.current, "sha256": self.sha256, "received_at": self.received_at,
-                    "receipt": self.receipt, "warnings": probs}
+                    "receipt": self.receipt, "warnings": probs, **self._moved()}
         return {"file": self.file, "problems": probs, "unit": self.unit, "period": self.period,
                 "duplicate": self.duplicate, "sha256": self.sha256, "received_at": self.received_at,
-                "receipt": self.receipt}
+                "receipt": self.receipt, "office_side": self.office_side, **self._moved()}
+
+    def _moved(self) -> dict:
+        return {"moved_to": self.moved_to} if self.moved_to else {}
 
 
 @dataclass
 class CollectResult:
     files: list[FileOutcome] = field(default_factory=list)
+    not_returns: list[str] = field(default_factory=list)  # files in the folders given that are no spreadsheets
 
     @property
     def accepted(self) -> list[FileOutcome]:
@@ -131,8 +147,11 @@ class CollectResult:
         return [f for f in self.files if not f.accepted]
 
     def to_dict(self) -> dict:
-        return {"accepted": [f.to_dict() for f in self.accepted],
-                "rejected": [f.to_dict() for f in self.rejected]}
+        out = {"accepted": [f.to_dict() for f in self.accepted],
+               "rejected": [f.to_dict() for f in self.rejected]}
+        if self.not_returns:
+            out["not_returns"] = self.not_returns
+        return out
 
 
 @dataclass
@@ -380,8 +399,10 @@ def _find_table(sheets: list[Sheet], name: str, headers: list[str], needed: int)
 
 
 def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry, config: dict,
-                   periods: set[str] | None) -> Checked:
-    """Check one workbook completely. ``plan_for(year)`` -> (Plan, Assignments) or None.
+                   periods: set[str] | None, older=None) -> Checked:
+    """Check one workbook completely. ``plan_for(year)`` -> (Plan, Assignments) or None;
+    ``older(year, version)`` the same for an earlier version of the plan (a template made from it is
+    accepted when its unit's items, as the template shows them, did not change: ``unit_view``).
 
     ``periods``: the periods that may be collected now (None: any). Never raises for bad input.
     """
@@ -437,14 +458,15 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
         main = want[0]
         label = parse_period(main).label
         probs.add("period-mismatch", f"这是 {period} ({period.label}) 的报表, 本次收集的是 {main} ({label}) 的报表。"
-                  "可能误发了上一季度的文件", file=file, sheet=tname, cell="A1")
+                  "可能误发了上一季度的文件; 如果是办公室收到的日期不对, 请用 --received YYYY-MM-DD 写明收到日期,"
+                  f" 如确为补报, 请用 --period {period} 再收集一次", file=file, sheet=tname, cell="A1")
     got = plan_for(ident.year)
     if got is None:
         probs.add("plan-missing", f"工作区里没有 {ident.year} 年的计划", file=file, sheet=ish.name)
         return out
     plan, assignments = got
     out.plan = plan
-    if ident.plan_version != plan.version:
+    if ident.plan_version != plan.version and not _same_view(older, ident, assignments, registry):
         probs.add("plan-version-mismatch", f"该模板按 {ident.year} 年计划第 {ident.plan_version} 版生成, 现行计划为第 "
                   f"{plan.version} 版, 任务已调整", file=file, sheet=ish.name,
                   cell=a1(row_of.get("plan_version", 0), 1))
@@ -554,6 +576,19 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
     return out
 
 
+def _same_view(older, ident: Identity, assignments, registry) -> bool:
+    """Whether the unit's template from plan version ident.plan_version shows what the current
+    version would show (then the new version did not make it stale)."""
+    from tracker.assignments import unit_view
+
+    got = older(ident.year, ident.plan_version) if older is not None and ident.plan_version > 0 else None
+    if got is None:
+        return False
+    unit = registry.canonical(ident.unit)
+    view = unit_view(got[1], unit)
+    return bool(view) and view == unit_view(assignments, unit)
+
+
 def _check_merged(sheet: Sheet, hrow: int, file: str, probs: Problems) -> None:
     for r0, c0, r1, c1 in sheet.merged:
         if r1 <= hrow:
@@ -638,7 +673,8 @@ def find_files(paths: list[Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
-                              and not f.name.startswith(("~$", ".~lock", "."))))
+                              and not f.name.startswith(("~$", ".~lock", "."))
+                              and not DONE_FOLDERS & set(f.relative_to(p).parts[:-1])))
         elif p.exists():
             out.append(p)
         else:
@@ -705,7 +741,7 @@ def _sql():
         insert_received=received.insert(),
         update_received=received.update().where(received.c.sha256 == bindparam("sha")),
         current=select(returns).where(returns.c.unit == bindparam("unit"), returns.c.period == bindparam("period"),
-                                      returns.c.superseded_by.is_(None)),
+                                      returns.c.superseded_by.is_(None), returns.c.withdrawn_at.is_(None)),
         insert_return=returns.insert(),
         supersede=returns.update().where(returns.c.id == bindparam("rid")),
         file_name=select(received.c.file_name).where(received.c.sha256 == bindparam("sha")),
@@ -765,7 +801,8 @@ def _check_in_worker(job: tuple[bytes, str]) -> Checked:
     data, name = job
     c = _CHECKER
     checked = check_workbook(data, name, secret=c.secret, plan_for=c.plan_for, registry=c.registry,
-                             config=c.config, periods=c.periods)
+                             config=c.config, periods=c.periods, older=c.plan_version_for)
+    checked = c.untouched(checked, name)
     if checked.plan is not None:
         checked.plan = checked.plan.db_id  # the parent has the plan: send its id, not 2,000 items
     return checked
@@ -812,9 +849,11 @@ class Collector:
         self.registry = Registry.from_config(self.config)
         self.secret = ws.secret()
         self.received = received or date.today()
+        self.explicit_received = received is not None  # then it wins over a date stored before
         self.periods = expected_periods(self.received, period)
         self.dry_run = dry_run
         self._plans: dict[int, tuple | None] = {}
+        self._older: dict[tuple[int, int], tuple | None] = {}
         self._plans_by_id: dict[int, object] = {}
         self._assign = assign
         self._queue: list[Path] = []  # the files expected, in order (see expect)
@@ -832,6 +871,47 @@ class Collector:
         if not dry_run:  # what a killed run left half-written goes before this run writes anything
             for folder in (ws.archive, ws.outbox / "receipts"):
                 sweep_stale_tmp(folder)
+
+    def plan_version_for(self, year: int, version: int):
+        """(Plan, Assignments) of an earlier version of the year's plan, or None."""
+        key = (year, version)
+        if key not in self._older:
+            plan = self.store.load_plan(year=year, version=version)
+            self._older[key] = None if plan is None else (plan, self._assign(plan, _ExpandOnce(self.registry)))
+        return self._older[key]
+
+    def untouched(self, checked: Checked, file: str = "") -> Checked:
+        """A workbook whose answers equal what the office prefilled (the unit's latest accepted
+        values of earlier quarters of the year; in Q1, or for a unit without them, nothing) is not
+        a return: its problems become one error, ``unchanged-template`` (office-side)."""
+        from tracker.store import current_return_rows
+
+        if checked.identity is None or checked.unit is None or not checked.rows or checked.period is None:
+            return checked
+        prefill: dict[str, dict] = {}
+        blank_row = {"status": "", "progress": None, "done": "", "problems": "", "next": ""}
+        if not all({k: v[k] for k in blank_row} == blank_row for v in checked.rows.values()):
+            if checked.problems.errors:
+                return checked
+            with self.store.read() as conn:
+                rows = current_return_rows(conn, year=int(checked.period[:4]), unit=checked.unit)
+            for r in sorted(rows, key=lambda r: r["period"]):
+                if r["period"] < checked.period:
+                    prefill[r["item_id"]] = r
+            if not prefill:
+                return checked
+            for iid, v in checked.rows.items():
+                if {k: v[k] for k in blank_row} != {k: prefill.get(iid, blank_row)[k] for k in blank_row}:
+                    return checked
+        for (iid, idx), t in checked.targets.items():
+            was = {x["idx"]: x for x in prefill.get(iid, {}).get("targets", [])}.get(idx, {})
+            if (t["actual"], t["note"] or "") != (was.get("actual"), was.get("note") or ""):
+                return checked
+        checked.problems = Problems()
+        checked.problems.add("unchanged-template", "这份表格的填报内容与办公室下发的模板完全相同 (第一季度的模板为空白),"
+                             " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",
+                             file=file)
+        return checked
 
     def plan_for(self, year: int):
         if year not in self._plans:
@@ -895,23 +975,57 @@ class Collector:
         if sha in self._done_shas:  # the same bytes twice in this run: as the first left it
             rec = self._received_row(sha)
         self._done_shas.add(sha)
+        if rec is not None and rec["outcome"] == "withdrawn":
+            return self._withdrawn(fo, rec)
+        corrected = self._correct_date(rec) if rec is not None else None
         if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
-            return self._stale(self._finish(fo, duplicate=True))
+            return self._noted(self._stale(self._finish(fo, duplicate=corrected is None)), corrected)
         if checked is None:
-            checked = check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
-                                     registry=self.registry, config=self.config, periods=self.periods)
+            checked = self.untouched(check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
+                                                    registry=self.registry, config=self.config, periods=self.periods,
+                                                    older=self.plan_version_for), path.name)
         else:
             checked = self._from_worker(checked)
         if rec is not None and rec["outcome"] == "rejected" and checked.problems.errors:
             # rejected before and still rejected: nothing changes (the receipt stands)
             self._finish(fo, duplicate=True)
             fo.problems = list(checked.problems)
-            return fo
+            return self._noted(fo, corrected)
         # new, pending after a crash, or rejected before but acceptable now (e.g. --period given)
         done = self._store(sha, checked)
         if done is True:  # another run had already done the file
-            return self._finish(fo, duplicate=True)
-        return self._finish(fo, duplicate=False, known=done)
+            return self._noted(self._finish(fo, duplicate=True), corrected)
+        return self._noted(self._finish(fo, duplicate=False, known=done), corrected)
+
+    def _correct_date(self, rec: dict) -> Problem | None:
+        """An explicit --received differing from the date stored for the same file corrects it (in
+        received and, if accepted, in returns): the office's date wins. Returns the note to show."""
+        from sqlalchemy import update
+
+        from tracker.store import received, returns
+
+        new = self.received.isoformat()
+        if not self.explicit_received or rec["received_at"] == new:
+            return None
+        with self.store.begin() as conn:
+            conn.execute(update(received).where(received.c.sha256 == rec["sha256"]).values(received_at=new))
+            conn.execute(update(returns).where(returns.c.sha256 == rec["sha256"]).values(received_at=new))
+        return Problem("received-corrected", f"收到日期由此前记录的 {_cn_date(rec['received_at'])} 更正为 "
+                       f"{_cn_date(new)} (按 --received)", file=rec["file_name"], severity=WARNING)
+
+    @staticmethod
+    def _noted(fo: FileOutcome, note: Problem | None) -> FileOutcome:
+        if note is not None:
+            fo.problems = [note, *fo.problems]
+        return fo
+
+    def _withdrawn(self, fo: FileOutcome, rec: dict) -> FileOutcome:
+        """A file whose return the office withdrew: not counted again (office-side, no receipt)."""
+        fo.name, fo.received_at, fo.unit, fo.period = rec["file_name"], rec["received_at"], rec["unit"], rec["period"]
+        fo.duplicate = True
+        fo.problems = [Problem("return-withdrawn", "办公室已撤回这份报表 (见 tracker returns history), 不再计入;"
+                               " 如需重新计入, 请让该单位重新报送", file=fo.name)]
+        return fo
 
     # -- receiving: read, archive (durable), record; a batch at a time -------------------------------------
     def _incoming(self, path: Path) -> _Incoming:
@@ -1056,8 +1170,9 @@ class Collector:
         return fo
 
     def _check_only(self, fo: FileOutcome, data: bytes) -> FileOutcome:
-        checked = check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
-                                 registry=self.registry, config=self.config, periods=self.periods)
+        checked = self.untouched(check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
+                                                registry=self.registry, config=self.config, periods=self.periods,
+                                                older=self.plan_version_for), fo.name)
         fo.problems = list(checked.problems)
         fo.unit, fo.period, fo.items = checked.unit, checked.period, len(checked.rows)
         fo.outcome = "rejected" if checked.problems.errors else "accepted"
@@ -1115,6 +1230,9 @@ class Collector:
             _fill_outcome(fo, duplicate, known)
         if self._receipt_dir is None:
             self._receipt_dir = self.ws.outbox / "receipts"
+        if fo.office_side:  # the office's matter: nothing goes to the department
+            fo.receipt = ""
+            return fo
         path = self._receipt_dir / receipt_name(fo)
         fo.receipt = str(path)
         # a receipt is rewritten only when the outcome changed
@@ -1159,7 +1277,7 @@ class Collector:
             if ret is not None:
                 fo.items = conn.execute(select(func.count()).select_from(return_rows)
                                         .where(return_rows.c.return_id == ret["id"])).scalar()
-                fo.current = ret["superseded_by"] is None
+                fo.current = ret["superseded_by"] is None and ret["withdrawn_at"] is None
                 old = conn.execute(select(returns.c.received_at, received.c.file_name)
                                    .join(received, received.c.sha256 == returns.c.sha256)
                                    .where(returns.c.superseded_by == ret["id"])
@@ -1208,18 +1326,29 @@ def _stored_values(conn, return_id: int) -> tuple[dict, dict]:
 
 
 def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,
-            dry_run: bool = False, progress=None) -> CollectResult:
-    """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop."""
-    files = find_files([Path(p) for p in paths] if paths else [ws.inbox])
+            dry_run: bool = False, progress=None, keep: bool = False) -> CollectResult:
+    """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop.
+
+    ``received``: the date the office received them (default today; given, it also corrects the
+    date stored for a file received before). Files collected from the inbox are then moved to
+    ``inbox/已处理/`` or ``inbox/已退回/`` unless ``keep`` (:mod:`tracker.inbox`)."""
+    from tracker import inbox
+
+    given = [Path(p) for p in paths] if paths else [ws.inbox]
+    files = find_files(given)
     c = Collector(ws, received=received, period=period, dry_run=dry_run)
-    result = CollectResult()
+    result = CollectResult(not_returns=inbox.other_files(given))
     try:
         c.expect(files)
         for f in progress(files) if progress else files:
-            result.files.append(c.collect_file(f))
+            fo = c.collect_file(f)
+            if not inbox.gone(ws, fo):
+                result.files.append(fo)
         c.flush()
     finally:
         c.close()
+    if not dry_run and not keep:
+        inbox.tidy(ws, result.files)
     return result
 
 
@@ -1308,6 +1437,9 @@ def receipt_text(fo: FileOutcome, config: dict) -> str:
     if fo.sha256:
         lines.append(f"文件编号:{fo.sha256[:16]}")
     lines.append("")
+    # what is the office's matter (a wrong date or period, …) is not the department's to fix
+    problems = [p for p in fo.problems if p.code not in OFFICE_SIDE and p.code != "received-corrected"]
+    fo = replace(fo, problems=problems)
     errors = [p for p in fo.problems if p.is_error]
     warnings = [p for p in fo.problems if not p.is_error]
     if fo.outcome == "accepted":

@@ -1,0 +1,73 @@
+"""The inbox after a collect: each file collected from ``inbox/`` is moved to ``inbox/已处理/``
+(accepted, or a duplicate of what was accepted) or ``inbox/已退回/`` (rejected), so the next collect
+sees only what is new; the original is always also in ``archive/<sha256>`` and the store. Files
+given from elsewhere are left where they are; ``collect --keep`` leaves the inbox as it is.
+
+Moves happen once the run's store writes and receipts are done (a killed run moves nothing, its
+rerun finds every file still there and moves them). A name already taken in the target folder (the
+same file name sent again next quarter) gets the first 8 digits of the file's SHA-256 added. A file
+another run moved away meanwhile is left out of this run's answer (that run reports it).
+
+Files in the folders collected that tracker cannot read as returns (.pdf, .docx, .txt …) are
+listed by name (``not_returns``), never skipped without a word.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tracker.returns import DONE_FOLDERS, EXTENSIONS
+
+ACCEPTED_DIR, REJECTED_DIR = "已处理", "已退回"
+
+
+def in_inbox(ws, path: Path) -> bool:
+    """Whether path lies in the inbox (and not already in one of its done folders)."""
+    try:
+        rel = Path(path).resolve().relative_to(ws.inbox.resolve())
+    except ValueError:
+        return False
+    return not DONE_FOLDERS & set(rel.parts[:-1])
+
+
+def other_files(paths: list[Path]) -> list[str]:
+    """Files in the given folders that are not spreadsheets collect reads (hidden and lock files
+    and the done folders left out), as paths relative to the folder given."""
+    out = []
+    for p in paths:
+        p = Path(p)
+        if not p.is_dir():
+            continue
+        for f in sorted(p.rglob("*")):
+            rel = f.relative_to(p)
+            if (f.is_file() and f.suffix.lower() not in EXTENSIONS and not f.name.startswith(("~$", ".~lock", "."))
+                    and not DONE_FOLDERS & set(rel.parts[:-1])):
+                out.append(str(f))
+    return out
+
+
+def tidy(ws, outcomes) -> None:
+    """Move each collected file that lies in the inbox into its done folder (sets ``moved_to``)."""
+    for fo in outcomes:
+        src = Path(fo.file)
+        if not fo.sha256 or not in_inbox(ws, src) or not src.exists():
+            continue
+        folder = ws.inbox / (ACCEPTED_DIR if fo.accepted else REJECTED_DIR)
+        folder.mkdir(exist_ok=True)
+        dest = folder / src.name
+        if dest.exists():
+            if dest.stat().st_size == src.stat().st_size and dest.read_bytes() == src.read_bytes():
+                src.unlink()
+                fo.moved_to = str(dest)
+                continue
+            dest = folder / f"{src.stem}-{fo.sha256[:8]}{src.suffix}"
+        os.replace(src, dest)
+        fo.moved_to = str(dest)
+
+
+def gone(ws, fo) -> bool:
+    """A file of the inbox that another run moved away between listing and reading it."""
+    src = Path(fo.file)
+    return not fo.sha256 and in_inbox(ws, src) and not src.exists() and any(
+        (ws.inbox / d / src.name).exists() for d in DONE_FOLDERS)
