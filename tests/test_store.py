@@ -106,7 +106,7 @@ def test_a_version_2_store_gets_withdrawals_and_keeps_its_returns(db_url):
             if t.name == "return_events":
                 continue
             cols = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
-                    for c in t.columns if c.name != "withdrawn_at"]
+                    for c in t.columns if c.name not in ("withdrawn_at", "date_source")]
             Table(t.name, old, *cols)
         old.create_all(conn)
         conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="2"))
@@ -122,9 +122,10 @@ def test_a_version_2_store_gets_withdrawals_and_keeps_its_returns(db_url):
     assert s.schema_version() == SCHEMA_VERSION == 3
     insp = inspect(s.engine)
     assert "withdrawn_at" in {c["name"] for c in insp.get_columns("returns")}
+    assert "date_source" in {c["name"] for c in insp.get_columns("received")}
     assert "return_events" in insp.get_table_names()
     [row] = s.dump()["returns"]
-    assert row[:6] == (1, "ab", 1, "市财政局", "2007Q1", "2007-04-08") and row[-1] is None
+    assert row == (1, "ab", 1, "市财政局", "2007Q1", "2007-04-08", "2007-04-08T10:00:00", None, None)
     _ = Integer, String  # (types used above through the copied columns)
     s.close()
 

@@ -55,15 +55,21 @@ def tidy(ws, outcomes) -> None:
             continue
         folder = ws.inbox / (ACCEPTED_DIR if fo.accepted else REJECTED_DIR)
         folder.mkdir(exist_ok=True)
-        dest = folder / src.name
-        if dest.exists():
-            if dest.stat().st_size == src.stat().st_size and dest.read_bytes() == src.read_bytes():
-                src.unlink()
-                fo.moved_to = str(dest)
-                continue
-            dest = folder / f"{src.stem}-{fo.sha256[:8]}{src.suffix}"
-        os.replace(src, dest)
-        fo.moved_to = str(dest)
+        try:
+            fo.moved_to = str(_move(src, folder, fo.sha256))
+        except FileNotFoundError:  # another run moved it meanwhile
+            continue
+
+
+def _move(src: Path, folder: Path, sha: str) -> Path:
+    dest = folder / src.name
+    if dest.exists():
+        if dest.read_bytes() == src.read_bytes():  # the same file, moved before by another run
+            src.unlink()
+            return dest
+        dest = folder / f"{src.stem}-{sha[:8]}{src.suffix}"
+    os.replace(src, dest)
+    return dest
 
 
 def gone(ws, fo) -> bool:

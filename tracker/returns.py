@@ -881,32 +881,36 @@ class Collector:
         return self._older[key]
 
     def untouched(self, checked: Checked, file: str = "") -> Checked:
-        """A workbook whose answers equal what the office prefilled (the unit's latest accepted
-        values of earlier quarters of the year; in Q1, or for a unit without them, nothing) is not
-        a return: its problems become one error, ``unchanged-template`` (office-side)."""
+        """A workbook whose answers equal what the office prefilled is not a return: its problems
+        become one error, ``unchanged-template`` (office-side: no receipt). Untouched means every
+        input empty (a Q1 template, or one for a unit without earlier returns), or equal to the
+        unit's latest accepted values of earlier quarters of the year (what templates prefill) and
+        to the office's copy in ``outbox/PERIOD/`` where that is still there (a department that typed
+        the same values into a blank template did fill it in)."""
         from tracker.store import current_return_rows
 
         if checked.identity is None or checked.unit is None or not checked.rows or checked.period is None:
             return checked
-        prefill: dict[str, dict] = {}
-        blank_row = {"status": "", "progress": None, "done": "", "problems": "", "next": ""}
-        if not all({k: v[k] for k in blank_row} == blank_row for v in checked.rows.values()):
+        if not _blank(checked):
             if checked.problems.errors:
                 return checked
             with self.store.read() as conn:
                 rows = current_return_rows(conn, year=int(checked.period[:4]), unit=checked.unit)
+            prefill: dict[str, dict] = {}
             for r in sorted(rows, key=lambda r: r["period"]):
                 if r["period"] < checked.period:
                     prefill[r["item_id"]] = r
-            if not prefill:
+            if not prefill or _answers(checked) != _answers(prefill):
                 return checked
-            for iid, v in checked.rows.items():
-                if {k: v[k] for k in blank_row} != {k: prefill.get(iid, blank_row)[k] for k in blank_row}:
+            from tracker.templates import template_name
+
+            copy = self.ws.outbox / checked.period / template_name(checked.period, checked.identity.unit)
+            if copy.is_file():
+                sent = check_workbook(copy.read_bytes(), copy.name, secret=self.secret, plan_for=self.plan_for,
+                                      registry=self.registry, config=self.config, periods=None,
+                                      older=self.plan_version_for)
+                if _answers(sent) != _answers(checked):
                     return checked
-        for (iid, idx), t in checked.targets.items():
-            was = {x["idx"]: x for x in prefill.get(iid, {}).get("targets", [])}.get(idx, {})
-            if (t["actual"], t["note"] or "") != (was.get("actual"), was.get("note") or ""):
-                return checked
         checked.problems = Problems()
         checked.problems.add("unchanged-template", "这份表格的填报内容与办公室下发的模板完全相同 (第一季度的模板为空白),"
                              " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",
@@ -999,16 +1003,18 @@ class Collector:
 
     def _correct_date(self, rec: dict) -> Problem | None:
         """An explicit --received differing from the date stored for the same file corrects it (in
-        received and, if accepted, in returns): the office's date wins. Returns the note to show."""
+        received and, if accepted, in returns) when that date was the default (today): the office's
+        date wins over a default. Returns the note to show."""
         from sqlalchemy import update
 
         from tracker.store import received, returns
 
         new = self.received.isoformat()
-        if not self.explicit_received or rec["received_at"] == new:
-            return None
+        if not self.explicit_received or rec["received_at"] == new or rec.get("date_source") != "today":
+            return None  # a date given before stands (re-collecting a folder must not re-date its files)
         with self.store.begin() as conn:
-            conn.execute(update(received).where(received.c.sha256 == rec["sha256"]).values(received_at=new))
+            conn.execute(update(received).where(received.c.sha256 == rec["sha256"])
+                         .values(received_at=new, date_source="given"))
             conn.execute(update(returns).where(returns.c.sha256 == rec["sha256"]).values(received_at=new))
         return Problem("received-corrected", f"收到日期由此前记录的 {_cn_date(rec['received_at'])} 更正为 "
                        f"{_cn_date(new)} (按 --received)", file=rec["file_name"], severity=WARNING)
@@ -1096,7 +1102,7 @@ class Collector:
             rows.setdefault(inc.sha, {
                 "sha256": inc.sha, "file_name": inc.path.name, "size": len(inc.data),
                 "received_at": self.received.isoformat(), "archived_as": str(dest.relative_to(self.ws.root)),
-                "outcome": "pending", "problems": "[]"})
+                "outcome": "pending", "problems": "[]", "date_source": "given" if self.explicit_received else "today"})
         before = self._record_pending(rows) if rows else {}
         for inc in got:
             inc.rec = before.get(inc.sha)
@@ -1310,6 +1316,28 @@ def _fill_outcome(fo: FileOutcome, duplicate: bool, known: dict) -> FileOutcome:
         fo.superseded = known["replaced"] is not None
         fo.replaced = known["replaced"]
     return fo
+
+
+_INPUTS = ("status", "progress", "done", "problems", "next")
+
+
+def _answers(source) -> tuple[dict, dict]:
+    """The answers of a checked workbook, or of prefill rows (item id -> current_return_rows row):
+    ({item id: (status, progress, done, problems, next)}, {(item id, idx): (actual, note)}), with
+    empty answers left out, so that a blank item and a missing one compare equal."""
+    if isinstance(source, Checked):
+        rows = {iid: tuple(v[k] for k in _INPUTS) for iid, v in source.rows.items()}
+        targets = {key: (t["actual"], t["note"] or "") for key, t in source.targets.items()}
+    else:
+        rows = {iid: tuple(r[k] for k in _INPUTS) for iid, r in source.items()}
+        targets = {(iid, t["idx"]): (t["actual"], t["note"] or "") for iid, r in source.items() for t in r["targets"]}
+    blank = ("", None, "", "", "")
+    return ({k: v for k, v in rows.items() if v != blank},
+            {k: v for k, v in targets.items() if v != (None, "")})
+
+
+def _blank(checked: Checked) -> bool:
+    return _answers(checked) == ({}, {})
 
 
 def _stored_values(conn, return_id: int) -> tuple[dict, dict]:

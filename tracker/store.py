@@ -98,6 +98,9 @@ received = Table(
     Column("unit", Text),
     Column("period", String(8)),
     Column("processed_at", String(32)),
+    # schema 3: "given" (collect --received) or "today" (the default); NULL before schema 3. A date
+    # given later replaces only a "today" one: the office's explicit date wins over a default.
+    Column("date_source", String(8)),
 )
 
 # An accepted return: one unit, one period, one file. Superseded ones stay, marked.
@@ -110,8 +113,8 @@ returns = Table(
     Column("period", String(8), nullable=False),
     Column("received_at", String(10), nullable=False),
     Column("accepted_at", String(32), nullable=False),
-    Column("superseded_by", Integer),  # returns.id of the newer return, NULL while current
     Column("withdrawn_at", String(32)),  # set when the office withdrew it (schema 3): it no longer counts
+    Column("superseded_by", Integer),  # returns.id of the newer return, NULL while current
 )
 
 # What the office did to a return after accepting it (schema 3): who, when, why. Append only.
@@ -169,12 +172,15 @@ def _migration_2(conn) -> None:
 
 
 # Schema 3: a return can be withdrawn (returns.withdrawn_at) and the history says who did it, when
-# and why (return_events). On a new store migration 1's create_all made both already.
+# and why (return_events); received.date_source says whether the date was given or defaulted.
+# On a new store migration 1's create_all made them already.
 def _migration_3(conn) -> None:
     from sqlalchemy import inspect
 
     if "withdrawn_at" not in {c["name"] for c in inspect(conn).get_columns("returns")}:
         conn.exec_driver_sql("ALTER TABLE returns ADD COLUMN withdrawn_at VARCHAR(32)")
+    if "date_source" not in {c["name"] for c in inspect(conn).get_columns("received")}:
+        conn.exec_driver_sql("ALTER TABLE received ADD COLUMN date_source VARCHAR(8)")
     return_events.create(conn, checkfirst=True)
 
 
