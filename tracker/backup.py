@@ -180,6 +180,8 @@ def restore(archive: Path, directory: Path, db_url: str | None = None) -> dict:
             p.write_bytes(blob)
             written.append(p)
         url = db_url or _configured_url(directory) or default_db_url(directory)
+        if db_url:  # remembered, as init --db does: later commands use the restored store
+            _remember_url(Workspace(directory.resolve(), url), db_url)
         store = Store(url)
         try:
             _load(store, dump, metadata)
@@ -192,6 +194,14 @@ def restore(archive: Path, directory: Path, db_url: str | None = None) -> dict:
     ws = Workspace(directory.resolve(), url)
     return {"workspace": str(ws.root), "db_url": url, "files": len(files),
             "tables": {k: len(v["rows"]) for k, v in dump.items()}}
+
+
+def _remember_url(ws, url: str) -> None:
+    import tomlkit
+
+    doc = ws.config_doc()
+    doc.setdefault("store", tomlkit.table())["url"] = url
+    ws.save_config_doc(doc)
 
 
 def _load(store, dump: dict, metadata) -> None:

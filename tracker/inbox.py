@@ -1,7 +1,9 @@
 """The inbox after a collect: each file collected from ``inbox/`` is moved to ``inbox/已处理/``
 (accepted, or a duplicate of what was accepted) or ``inbox/已退回/`` (rejected), so the next collect
-sees only what is new; the original is always also in ``archive/<sha256>`` and the store. Files
-given from elsewhere are left where they are; ``collect --keep`` leaves the inbox as it is.
+sees only what is new; the original is always also in ``archive/<sha256>`` and the store. A file
+of 已退回/ collected again (``tracker collect inbox/已退回 --received …``) and accepted moves to
+已处理/. Files given from elsewhere are left where they are; ``collect --keep`` leaves the inbox as
+it is.
 
 Moves happen once the run's store writes and receipts are done (a killed run moves nothing, its
 rerun finds every file still there and moves them). A name already taken in the target folder (the
@@ -23,12 +25,12 @@ ACCEPTED_DIR, REJECTED_DIR = "已处理", "已退回"
 
 
 def in_inbox(ws, path: Path) -> bool:
-    """Whether path lies in the inbox (and not already in one of its done folders)."""
+    """Whether path lies in the inbox (its done folders included)."""
     try:
-        rel = Path(path).resolve().relative_to(ws.inbox.resolve())
+        Path(path).resolve().relative_to(ws.inbox.resolve())
     except ValueError:
         return False
-    return not DONE_FOLDERS & set(rel.parts[:-1])
+    return True
 
 
 def other_files(paths: list[Path]) -> list[str]:
@@ -54,6 +56,8 @@ def tidy(ws, outcomes) -> None:
         if not fo.sha256 or not in_inbox(ws, src) or not src.exists():
             continue
         folder = ws.inbox / (ACCEPTED_DIR if fo.accepted else REJECTED_DIR)
+        if src.resolve().parent == folder.resolve():
+            continue  # (collected again from 已退回/ and still rejected, say)
         folder.mkdir(exist_ok=True)
         try:
             fo.moved_to = str(_move(src, folder, fo.sha256))
