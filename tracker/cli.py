@@ -554,11 +554,13 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose, keep):
                       if again else "")
         click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个"
                    f"{again_text}{dry}")
-        if res.files and not dry_run:
+        if any(f.receipt for f in res.files) and not dry_run:
             click.echo(f"回执已写入 {ws.outbox / 'receipts'}")
         moved = [f for f in res.files if f.moved_to]
         if moved:
-            click.echo(f"inbox/ 中已处理的 {len(moved)} 个文件已移入 inbox/已处理/ 或 inbox/已退回/ (原件另存于 archive/)")
+            ok = sum(1 for f in moved if f.accepted)
+            click.echo(f"inbox/ 中收集过的文件已移走: {ok} 个移入 inbox/已处理/, {len(moved) - ok} 个移入 inbox/已退回/"
+                       " (原件另存于 archive/; 加 --keep 则不移动)")
     if res.rejected:
         ctx.exit(1)
 

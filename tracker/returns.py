@@ -968,6 +968,8 @@ class Collector:
                 rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
             if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
                 return self._stale(self._stored_outcome(fo, duplicate=True))
+            if rec is not None and rec["outcome"] == "withdrawn":
+                return self._withdrawn(fo, dict(rec))
             return self._check_only(fo, data)
         inc = self._incoming(path)
         if inc.data is None:
