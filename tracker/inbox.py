@@ -51,9 +51,10 @@ def other_files(paths: list[Path]) -> list[str]:
 
 def tidy(ws, outcomes) -> None:
     """Move each collected file that lies in the inbox into its done folder (sets ``moved_to``)."""
+    box = str(ws.inbox.resolve()) + os.sep
     for fo in outcomes:
         src = Path(fo.file)
-        if not fo.sha256 or not in_inbox(ws, src) or not src.exists():
+        if not fo.sha256 or not os.path.abspath(src).startswith(box) or not src.exists():
             continue
         folder = ws.inbox / (ACCEPTED_DIR if fo.accepted else REJECTED_DIR)
         if src.resolve().parent == folder.resolve():

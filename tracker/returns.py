@@ -854,6 +854,7 @@ class Collector:
         self.dry_run = dry_run
         self._plans: dict[int, tuple | None] = {}
         self._older: dict[tuple[int, int], tuple | None] = {}
+        self._progress: dict[int, dict] = {}  # year -> unit -> item -> [(period, progress)], see _prefill_progress
         self._plans_by_id: dict[int, object] = {}
         self._assign = assign
         self._queue: list[Path] = []  # the files expected, in order (see expect)
@@ -887,20 +888,20 @@ class Collector:
         unit's latest accepted values of earlier quarters of the year (what templates prefill) and
         to the office's copy in ``outbox/PERIOD/`` where that is still there (a department that typed
         the same values into a blank template did fill it in)."""
-        from tracker.store import current_return_rows
 
         if checked.identity is None or checked.unit is None or not checked.rows or checked.period is None:
             return checked
         if not _blank(checked):
             if checked.problems.errors:
                 return checked
-            with self.store.read() as conn:
-                rows = current_return_rows(conn, year=int(checked.period[:4]), unit=checked.unit)
-            prefill: dict[str, dict] = {}
-            for r in sorted(rows, key=lambda r: r["period"]):
-                if r["period"] < checked.period:
-                    prefill[r["item_id"]] = r
-            if not prefill or _answers(checked) != _answers(prefill):
+            was = self._prefill_progress(checked.unit, checked.period)
+            if not was or any(v["progress"] != was.get(iid) for iid, v in checked.rows.items()):
+                return checked  # (nearly every return: one dict lookup per item, no query)
+            prefill = self._prefill(checked.unit, checked.period)
+            if not prefill or _answers(checked)[0] != _answers(prefill)[0]:
+                return checked
+            self._prefill_targets(prefill)
+            if _answers(checked) != _answers(prefill):
                 return checked
             from tracker.templates import template_name
 
@@ -916,6 +917,66 @@ class Collector:
                              " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",
                              file=file)
         return checked
+
+    def _prefill_progress(self, unit: str, period: str) -> dict[str, int | None]:
+        """item id -> the progress a template of ``period`` prefills for the unit, from an index of
+        the year's current rows (unit, item, period, progress) read in ONE query per run and year,
+        as the store was then (loaded before the check workers fork). A return whose progress
+        differs anywhere is no untouched template, which settles nearly every file without a query."""
+        from sqlalchemy import select
+
+        from tracker.store import return_rows, returns
+
+        year = int(period[:4])
+        index = self._progress.get(year)
+        if index is None:
+            index = self._progress[year] = {}
+            q = (select(returns.c.unit, return_rows.c.item_id, returns.c.period, return_rows.c.progress)
+                 .join(return_rows, return_rows.c.return_id == returns.c.id)
+                 .where(returns.c.period.like(f"{year}Q%"), returns.c.superseded_by.is_(None),
+                        returns.c.withdrawn_at.is_(None)).order_by(returns.c.period))
+            with self.store.read() as conn:
+                for u, iid, per, prog in conn.execute(q):
+                    index.setdefault(u, {}).setdefault(iid, []).append((per, prog))
+        out = {}
+        for iid, seen in index.get(unit, {}).items():
+            earlier = [prog for per, prog in seen if per < period]
+            if earlier:
+                out[iid] = earlier[-1]
+        return out
+
+    def _prefill(self, unit: str, period: str) -> dict[str, dict]:
+        """item id -> what a template of ``period`` prefills for the unit: its latest current row
+        of an earlier quarter of the year, targets included (as :func:`tracker.templates.previous_returns`).
+        Rows only, as plain tuples of one indexed query (this runs for every file, bench/README.md);
+        :meth:`_prefill_targets` adds the targets where the rows equal the workbook's."""
+        from sqlalchemy import select
+
+        from tracker.store import return_rows, returns
+
+        q = (select(returns.c.period, return_rows.c.item_id, returns.c.id, return_rows.c.status,
+                    return_rows.c.progress, return_rows.c.done, return_rows.c.problems, return_rows.c.next)
+             .join(return_rows, return_rows.c.return_id == returns.c.id)
+             .where(returns.c.unit == unit, returns.c.period >= f"{period[:4]}Q1", returns.c.period < period,
+                    returns.c.superseded_by.is_(None), returns.c.withdrawn_at.is_(None))
+             .order_by(returns.c.period))
+        out: dict[str, dict] = {}
+        with self.store.read() as conn:
+            for _period, iid, rid, *vals in conn.execute(q):
+                out[iid] = {"return_id": rid, "targets": [], **dict(zip(_INPUTS, vals, strict=True))}
+        return out
+
+    def _prefill_targets(self, prefill: dict[str, dict]) -> None:
+        from sqlalchemy import select
+
+        from tracker.store import return_targets
+
+        ids = {r["return_id"] for r in prefill.values()}
+        with self.store.read() as conn:
+            for t in conn.execute(select(return_targets).where(return_targets.c.return_id.in_(ids))).mappings():
+                r = prefill.get(t["item_id"])
+                if r is not None and r["return_id"] == t["return_id"]:
+                    r["targets"].append({"idx": t["idx"], "actual": t["actual"], "note": t["note"]})
 
     def plan_for(self, year: int):
         if year not in self._plans:
@@ -1154,6 +1215,7 @@ class Collector:
 
         for year in sorted({int(p[:4]) for p in self.periods}):  # loaded once, before the fork
             self.plan_for(year)
+            self._prefill_progress("", f"{year}Q1")
         _CHECKER = self
         self._pool = multiprocessing.get_context("fork").Pool(n - 1, initializer=_worker_start)
 
