@@ -186,6 +186,7 @@ def plan_import(ws, file, year, name, fmt, as_json):
     if not version.added:
         click.secho(f"{plan_obj.year} 年计划的任务、单位和指标与现行第 {version} 版完全相同, 未增加新版本; "
                     "已下发的模板仍然有效。", fg="green")
+        _print_warnings(problems)
         return
     click.secho(f"已导入 {plan_obj.year} 年计划 “{plan_obj.name}” (第 {version} 版, 格式 {plan_obj.format})",
                 fg="green")
@@ -196,6 +197,10 @@ def plan_import(ws, file, year, name, fmt, as_json):
     for no, cat in cats:
         n = sum(1 for i in plan_obj.items if (i.category_no, i.category) == (no, cat))
         click.echo(f"  {no:>3}、{cat} ({n} 项)")
+    _print_warnings(problems)
+
+
+def _print_warnings(problems) -> None:
     if problems.warnings:
         click.secho(f"  警告 {len(problems.warnings)} 条:", fg="yellow")
         print_problems(problems.warnings, err=False)
