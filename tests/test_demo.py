@@ -65,3 +65,52 @@ def test_demo_report_is_dated_when_the_office_inspects(demo):
     out, _ = demo
     html = (out / "reports" / "2007" / "2007-dashboard.html").read_text(encoding="utf-8")
     assert "统计截至 2008-01-31" in html
+
+
+def test_backup_delete_restore_gives_the_same_year(demo, tmp_path):
+    """Issue 10 must-show: `tracker backup`, the workspace deleted, `tracker restore`: the same
+    status, returns and report JSON for every quarter, and a template sent before the backup is
+    accepted after the restore. (On a copy: the demo fixture is shared.)"""
+    import shutil
+
+    from filling import distinct_values, fill, template_rows
+
+    out, _ = demo
+    ws = tmp_path / "工作区"
+    shutil.copytree(out, ws)
+    runner = CliRunner()
+
+    def answers(root):
+        got = {}
+        for q in range(1, 5):
+            p = f"2007Q{q}"
+            got[p] = (runner.invoke(main, ["-w", str(root), "status", p, "--json"]).output,
+                      runner.invoke(main, ["-w", str(root), "returns", p, "--json"]).output)
+        r = runner.invoke(main, ["-w", str(root), "report", "2007", "--json", "--as-of", "2008-01-31",
+                                 "-o", str(tmp_path / "report")])
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.output)
+        for key in ("files", "charts"):
+            data.pop(key)
+        got["report"] = data
+        return got
+
+    before = answers(ws)
+    r = runner.invoke(main, ["-w", str(ws), "backup", str(tmp_path / "backup.zip")])
+    assert r.exit_code == 0, r.output
+    shutil.rmtree(ws)
+    r = runner.invoke(main, ["restore", str(tmp_path / "backup.zip"), str(ws)])
+    assert r.exit_code == 0, r.output
+    assert answers(ws) == before
+    # the unit that never returned Q4 sends its template (made before the backup) now
+    st = json.loads(runner.invoke(main, ["-w", str(ws), "status", "2007Q4", "--json"]).output)
+    [unit] = st["missing"]
+    template = ws / "outbox" / "2007Q4" / f"2007Q4-{unit}.xlsx"
+    values = {row["item"]: {**distinct_values(4, k), "status": "已完成", "progress": 100}
+              for k, row in enumerate(template_rows(template))}
+    f = fill(template, values, out=tmp_path / f"{unit}.xlsx")
+    r = runner.invoke(main, ["-w", str(ws), "collect", str(f), "--received", "2008-01-20", "--period", "2007Q4",
+                             "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["accepted"][0]["unit"] == unit
+    assert json.loads(runner.invoke(main, ["-w", str(ws), "status", "2007Q4", "--json"]).output)["missing"] == []

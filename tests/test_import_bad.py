@@ -239,11 +239,12 @@ def test_docx_duplicate_number_names_table_and_cell(ws, tmp_path):
 
 
 def test_good_file_after_bad_ones_still_imports(ws, tmp_path):
-    """The rejections left nothing half-done: a good file then imports as version 2."""
+    """The rejections left nothing half-done: the good file, equal to the stored plan, adds no
+    version (a half-done version 2 would differ from it and make it version 3)."""
     bad = tmp_path / "坏.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really")
     rejected(ws, bad, code="corrupt-file")
     good = clerk.write_xlsx(tmp_path / "good3.xlsx", [items_grid()])
     r = CliRunner().invoke(main, ["plan", "import", "-w", str(ws), str(good)])
     assert r.exit_code == 0, r.output
-    assert "第 2 版" in r.output
+    assert "与现行第 1 版完全相同, 未增加新版本" in r.output

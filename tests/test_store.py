@@ -96,6 +96,58 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
     s.close()
 
 
+def test_a_version_2_store_gets_withdrawals_and_keeps_its_returns(db_url):
+    """Schema 5 (issue 10) adds returns.withdrawn_at and return_events to a schema-2 store, data kept."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect, text
+
+    from tracker import store as st
+
+    eng = create_engine(db_url)
+    with eng.begin() as conn:  # schema 2 as it was: returns without withdrawn_at, no return_events
+        old = MetaData()
+        for t in st.metadata.sorted_tables:
+            if t.name == "return_events":
+                continue
+            cols = [Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+                    for c in t.columns if c.name not in ("withdrawn_at", "date_source")]
+            Table(t.name, old, *cols)
+        old.create_all(conn)
+        conn.execute(st.meta.insert().values(key=st.SCHEMA_VERSION_KEY, value="2"))
+        conn.execute(text("INSERT INTO plans (id, year, version, name, source, format, source_sha256, imported_at)"
+                          " VALUES (1, 2007, 1, 'p', '', '', '', '2007-01-01')"))
+        conn.execute(text("INSERT INTO received (sha256, file_name, size, received_at, archived_as, outcome, problems)"
+                          " VALUES ('ab', 'a.xlsx', 1, '2007-04-08', 'archive/ab.xlsx', 'accepted', '[]')"))
+        conn.execute(text("INSERT INTO returns (id, sha256, plan_id, unit, period, received_at, accepted_at)"
+                          " VALUES (1, 'ab', 1, '市财政局', '2007Q1', '2007-04-08', '2007-04-08T10:00:00')"))
+    eng.dispose()
+    assert "withdrawn_at" not in {c["name"] for c in inspect(create_engine(db_url)).get_columns("returns")}
+    s = Store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION
+    insp = inspect(s.engine)
+    assert "withdrawn_at" in {c["name"] for c in insp.get_columns("returns")}
+    assert "date_source" in {c["name"] for c in insp.get_columns("received")}
+    assert "return_events" in insp.get_table_names()
+    [row] = s.dump()["returns"]
+    assert row == (1, "ab", 1, "市财政局", "2007Q1", "2007-04-08", "2007-04-08T10:00:00", None, None)
+    _ = Integer, String  # (types used above through the copied columns)
+    s.close()
+
+
+def test_the_same_plan_again_adds_no_version(db_url):
+    s = Store(db_url)
+    first = s.save_plan(small_plan())
+    assert (first, first.added, first.previous) == (1, True, None)
+    before = s.dump()
+    again = small_plan()
+    again.name, again.source = "另一个名称", "again.xlsx"  # name and file do not make a version
+    v = s.save_plan(again)
+    assert (v, v.added, v.previous, again.version) == (1, False, 1, 1)
+    assert s.dump() == before
+    changed = s.save_plan(small_plan(content_suffix="(调整)"))
+    assert (changed, changed.added, changed.previous) == (2, True, 1)
+    s.close()
+
+
 def test_a_version_2_store_gets_the_label_and_subcategory_columns(db_url):
     """Schema 4 (issue 11): items.label/subcategory_no/subcategory are added to an older store,
     old rows read back with empty values, new plans keep them."""

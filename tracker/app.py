@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from tracker.problems import InputError, Problems, UsageError, WorkspaceError
+from tracker.problems import InputError, Problems, Refused, UsageError, WorkspaceError
 
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "InputError", "UsageError",
-           "WorkspaceError", "Problems", "init_workspace", "run_demo", "parse_period", "tr",
+           "WorkspaceError", "Refused", "Problems", "setup_workspace", "restore", "backup_workspace_name", "init_workspace", "run_demo", "parse_period", "tr",
            "format_graph_stats", "dumps", "store_error", "check_workspace"]
 
 
@@ -95,11 +95,17 @@ class ImportResult:
     problems: Problems
     version: int | None = None
     stored: bool = False
+    versions: dict = field(default_factory=dict)  # tracker.reimport.stale_templates
+
+    @property
+    def added(self) -> bool:
+        """Whether the import made a new version (an unchanged plan adds none)."""
+        return bool(self.versions.get("added", self.stored))
 
     def to_dict(self) -> dict:
         """``tracker plan import --json``."""
         p = self.plan
-        return {"plan": {**p.to_dict()["plan"], "format": p.format},
+        return {"plan": {**p.to_dict()["plan"], "format": p.format}, **self.versions,
                 "items": len(p.items),
                 "categories": len({c for c, _ in p.categories() if c}),
                 "units": len(p.units()),
@@ -145,19 +151,43 @@ def parse_period(text: str):
 
 
 def init_workspace(directory: Path, db_url: str | None = None, units_file: Path | None = None):
-    """Create (or complete) a workspace; returns its Workspace."""
-    from tracker.workspace import init_workspace as init
+    """Create a workspace (an existing one is left as it is); returns its Workspace."""
+    return setup_workspace(directory, db_url, units_file).ws
 
-    return init(Path(directory), db_url, Path(units_file) if units_file else None)
+
+def setup_workspace(directory: Path, db_url: str | None = None, units_file: Path | None = None):
+    """``tracker init``: an InitResult (ws, created, changes, kept). On an existing workspace nothing
+    is overwritten; a units file is merged and every change listed."""
+    from tracker.workspace import setup_workspace as setup
+
+    return setup(Path(directory), db_url, Path(units_file) if units_file else None)
 
 
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] | None = None,
-             on_progress: Progress | None = None) -> dict:
-    """The demo year in ``out`` (see :mod:`tracker.demo`); ``echo`` receives its one-line steps."""
+             on_progress: Progress | None = None, force: bool = False) -> dict:
+    """The demo year in ``out`` (see :mod:`tracker.demo`): a missing or empty folder, or with
+    ``force`` one the demo made before; ``echo`` receives its one-line steps."""
     from tracker.demo import run_demo as demo
 
     return demo(Path(out), seed=seed, echo=echo or (lambda _line: None),
-                progress=_wrap(on_progress, "收集回报"))
+                progress=_wrap(on_progress, "收集回报"), force=force)
+
+
+def restore(archive: Path, directory: Path | None = None, db_url: str | None = None) -> dict:
+    """``tracker restore``: a whole workspace back from a backup into a new or empty folder
+    (default: the backed-up workspace's name)."""
+    from tracker.backup import restore as do_restore
+
+    if directory is None:
+        directory = backup_workspace_name(archive)
+    return do_restore(Path(archive), Path(directory), db_url)
+
+
+def backup_workspace_name(archive: Path) -> str:
+    """The name of the workspace a backup holds."""
+    from tracker.backup import _read_archive
+
+    return _read_archive(Path(archive))[0].get("workspace") or "工作区"
 
 
 class Tracker:
@@ -247,8 +277,11 @@ class Tracker:
             return ImportResult(plan, problems)
         if plan is None or problems.errors:
             raise InputError(problems)
-        version = store.save_plan(plan)
-        return ImportResult(plan, problems, version, stored=True)
+        from tracker.reimport import stale_templates
+
+        saved = store.save_plan(plan)  # an unchanged plan adds no version (saved.added False)
+        versions = stale_templates(self.workspace, plan, saved)
+        return ImportResult(plan, problems, int(saved), stored=bool(saved.added), versions=versions)
 
     def _import_bytes(self, data: bytes, filename: str, *, dry_run: bool, **kw) -> ImportResult:
         import tempfile
@@ -286,22 +319,18 @@ class Tracker:
             r["members"] = [] if members == [r["name"]] else members
         return rows
 
-    def add_alias(self, old: str, new: str) -> int:
-        """Register OLD as another name of NEW (tracker.toml) and rewrite the stored plans and
-        returns; returns how many stored records were rewritten."""
-        import tomlkit
+    def add_alias(self, old: str, new: str, *, replace: bool = False) -> dict:
+        """Register OLD as another name of NEW (tracker.toml) and rewrite the stored plans and returns.
+        Refused (exit 1, 422) for a cycle, an unknown target or, without ``replace``, the reverse of
+        an existing alias. Returns {old, new, current, replaced, rows, unchanged}."""
+        from tracker.workspace import add_alias
 
         old, new = old.strip(), new.strip()
         if not old or not new:
             raise UsageError("单位名称不能为空")
         if old == new:
             raise UsageError("新旧名称相同")
-        doc = self.workspace.config_doc()
-        table = doc["units"].setdefault("aliases", tomlkit.table())
-        table[old] = new
-        n = self.store.rename_unit(old, new)
-        self.workspace.save_config_doc(doc)
-        return n
+        return add_alias(self.workspace, old, new, replace=replace)
 
     def set_collective(self, name: str, members: list[str]) -> None:
         """Set (or with no members, remove) the members of a collective unit such as 各区、县级市."""
@@ -338,15 +367,38 @@ class Tracker:
                               list(units) if units else None, progress=_wrap(on_progress, "生成模板"))
 
     def collect(self, paths: list[Path] | None = None, *, received: date | None = None,
-                period: str | None = None, dry_run: bool = False, on_progress: Progress | None = None):
+                period: str | None = None, dry_run: bool = False, keep: bool = False,
+                on_progress: Progress | None = None):
         """Archive, check and store returned workbooks (files or folders; default the inbox), with a
-        receipt for each; a CollectResult."""
+        receipt for each; a CollectResult. Files taken from the inbox move to inbox/已处理/ or
+        inbox/已退回/ unless ``keep``."""
         from tracker.returns import collect
 
         if period:
             period = str(parse_period(period))
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
-                       period=period, dry_run=dry_run, progress=_wrap(on_progress, "收集"))
+                       period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"))
+
+    def withdraw(self, file_or_sha: str, *, why: str = "", by: str | None = None) -> dict:
+        """Withdraw an accepted return (file, sha256 or its prefix, or file name): it stops counting,
+        the one it superseded counts again; the archive keeps the file, the history says who, when
+        and why (:mod:`tracker.withdraw`)."""
+        from tracker.withdraw import withdraw
+
+        return withdraw(self.workspace, file_or_sha, why=why, by=by)
+
+    def history(self, period=None, unit: str | None = None) -> list[dict]:
+        """Every accepted return (current, superseded, withdrawn) with its events."""
+        from tracker.withdraw import history
+
+        return history(self.workspace, str(parse_period(period)) if period else None, unit)
+
+    def backup(self, dest: Path | None = None) -> dict:
+        """One archive of the whole workspace (store dump, tracker.toml, the secret, archive/,
+        outbox/, inbox/, reports/): {file, files, tables}."""
+        from tracker.backup import backup
+
+        return backup(self.workspace, Path(dest) if dest else None)
 
     def returns(self, period, unit: str | None = None) -> list[dict]:
         """The accepted values of PERIOD (``tracker returns --json``'s ``rows``)."""

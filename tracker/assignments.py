@@ -68,3 +68,13 @@ def assign(plan: Plan, registry=None) -> Assignments:
         a.participants.setdefault(it.id, [])
     a.unexpandable = list(unexpandable)
     return a
+
+
+def unit_view(a: Assignments, unit: str) -> tuple:
+    """What a unit's template shows of the plan: its items (id, number, category, content, role)
+    in order, and the targets of the items it leads. Two plan versions with the same view for a
+    unit accept each other's templates of that unit (a new version makes stale only the templates
+    whose view it changes)."""
+    return tuple((it.id, it.number, it.category_no, it.category, it.content, role,
+                  tuple((t.metric, t.describe()) for t in it.targets) if role == LEAD else ())
+                 for it, role in a.items_of(unit))

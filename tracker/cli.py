@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from tracker.app import InputError, Problems, UsageError, WorkspaceError
+from tracker.app import InputError, Problems, Refused, UsageError, WorkspaceError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -149,6 +149,9 @@ class TrackerGroup(click.Group):
         except UsageError as e:
             click.secho(f"错误: {e}", fg="red", err=True)
             ctx.exit(2)
+        except Refused as e:
+            click.secho(f"未执行: {e}", fg="red", err=True)
+            ctx.exit(1)
         except Exception as e:  # a broken workspace (store, disk, folders): one message, exit 1
             if isinstance(e, click.exceptions.Exit | click.ClickException | click.Abort):
                 raise
@@ -183,13 +186,25 @@ def main(workspace, db_url):
 @click.option("--units", "units_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="从 TOML 文件载入单位名册 (别名、集合单位成员)")
 def init(directory, db_url, units_file):
-    """建立工作区: tracker.toml、数据库, 以及 inbox/ outbox/ archive/ reports/ 目录。"""
-    from tracker.app import init_workspace
+    """建立工作区: tracker.toml、数据库, 以及 inbox/ outbox/ archive/ reports/ 目录。
 
-    ws = init_workspace(Path(directory), db_url, Path(units_file) if units_file else None)
-    click.echo(f"工作区已建立: {ws.root}")
-    click.echo(f"  配置文件: {ws.config_path.name}   数据库: {ws.db_url}")
-    click.echo("  下一步: tracker plan import 分解表文件")
+    已有的工作区不会被改动; 加 --units 时把名册合并进去, 并列出改动。"""
+    from tracker.app import setup_workspace
+
+    res = setup_workspace(Path(directory), db_url, Path(units_file) if units_file else None)
+    ws = res.ws
+    if res.created:
+        click.echo(f"工作区已建立: {ws.root}")
+        click.echo(f"  配置文件: {ws.config_path.name}   数据库: {ws.db_url}")
+        click.echo("  下一步: tracker plan import 分解表文件")
+        return
+    click.echo(f"{ws.root} 已经是 tracker 工作区, 原有的配置、密钥和数据均未改动。")
+    if units_file:
+        click.echo(f"  单位名册 {units_file}: " + (f"合并了 {len(res.changes)} 处改动:" if res.changes else "没有需要合并的内容。"))
+    for line in res.changes:
+        click.echo(f"    + {line}")
+    for line in res.kept:
+        click.secho(f"    = {line}", fg="yellow")
 
 
 # -- plan ------------------------------------------------------------------------------------------
@@ -234,17 +249,43 @@ def plan_import(t, file, year, name, fmt, columns, unit, dry_run, as_json):
         emit_json(res.to_dict())
         return
     cats = [c for c in plan_obj.categories() if c[0] or c[1]]
+    if not res.added:
+        click.secho(f"{plan_obj.year} 年计划的任务、单位和指标与现行第 {version} 版完全相同, 未增加新版本; "
+                    "已下发的模板仍然有效。", fg="green")
+        _print_warnings(problems)
+        return
     click.secho(f"已导入 {plan_obj.year} 年计划 “{plan_obj.name}” (第 {version} 版, 格式 {plan_obj.format})",
                 fg="green")
+    _print_stale(res.versions)
     click.echo(f"  任务 {len(plan_obj.items)} 项, 分类 {len(cats)} 类, 单位 {len(plan_obj.units())} 个, "
                f"量化指标 {sum(len(i.targets) for i in plan_obj.items)} 个, "
                f"必做任务 {sum(i.mandatory for i in plan_obj.items)} 项")
     for no, cat in cats:
         n = sum(1 for i in plan_obj.items if (i.category_no, i.category) == (no, cat))
         click.echo(f"  {no:>3}、{cat} ({n} 项)")
+    _print_warnings(problems)
+
+
+def _print_warnings(problems) -> None:
     if problems.warnings:
         click.secho(f"  警告 {len(problems.warnings)} 条:", fg="yellow")
         print_problems(problems.warnings, err=False)
+
+
+def _print_stale(versions: dict) -> None:
+    if not versions.get("previous"):
+        return
+    stale = versions["stale"]
+    if not stale:
+        click.echo(f"  已下发的模板都不受这次调整影响 (第 {versions['previous']} 版的模板仍可接收)。")
+    else:
+        click.secho(f"  这次调整使已下发的 {len(stale)} 份模板过时 (收到时将退回):", fg="yellow")
+        for t in stale:
+            gone = "" if t["in_plan"] else "  (该单位在新版计划中已没有任务)"
+            click.echo(f"    {Path(t['file']).name}{gone}")
+    for period, units_ in versions["send"].items():
+        click.secho(f"  请重新下发 {period} 的模板: tracker templates {period} "
+                    + " ".join(f"--unit {u}" for u in units_), fg="yellow")
 
 
 @plan.command("show")
@@ -333,11 +374,19 @@ def units_list(t, as_json, year):
 @units.command("alias")
 @click.argument("old")
 @click.argument("new")
+@click.option("--replace", is_flag=True, help="取代已登记的相反别名 (NEW → OLD) 或 OLD 的原有别名")
 @tracker_options
-def units_alias(t, old, new):
-    """登记单位别名 (如机构改革后的新名称): OLD 视为 NEW, 并改写已存储的计划。"""
-    n = t.add_alias(old, new)
-    click.echo(f"已登记别名: “{old}” → “{new}”; 已改写 {n} 条已存储的记录。")
+def units_alias(t, old, new, replace):
+    """登记单位别名 (如机构改革后的新名称): OLD 视为 NEW, 并改写已存储的计划。
+
+    NEW 须是已知的单位; 会形成循环的别名不予登记。"""
+    res = t.add_alias(old, new, replace=replace)
+    if res["unchanged"]:
+        click.echo(f"别名“{res['old']}” → “{res['new']}”早已登记, 未作改动。")
+        return
+    if res["replaced"]:
+        click.secho(f"已取代原别名: {res['replaced']}", fg="yellow")
+    click.echo(f"已登记别名: “{res['old']}” → “{res['new']}”; 已改写 {res['rows']} 条已存储的记录。")
 
 
 # -- status, remind, bulletin, graph ---------------------------------------------------------------
@@ -472,22 +521,23 @@ def templates(t, period, output, units_, as_json):
 @click.option("--dry-run", is_flag=True, help="只检查, 不存档、不入库、不写回执")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option("-v", "--verbose", is_flag=True, help="也逐个列出此前已收到过、未作改动的文件")
+@click.option("--keep", is_flag=True, help="处理后不移动 inbox/ 中的文件 (默认移入 inbox/已处理/ 或 inbox/已退回/)")
 @click.pass_context
 @tracker_options
-def collect(ctx, t, paths, received, period, dry_run, as_json, verbose):
+def collect(ctx, t, paths, received, period, dry_run, as_json, verbose, keep):
     """收集各单位报回的填报表 (xlsx/xls/ods): 存档、检查、入库, 并为每个文件写回执。
 
     PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
     """
     res = t.collect([Path(p) for p in paths] or None, received=received.date() if received else None,
-                    period=period, dry_run=dry_run, on_progress=click_progress("收集", as_json))
+                    period=period, dry_run=dry_run, keep=keep, on_progress=click_progress("收集", as_json))
     if as_json:
         emit_json(res.to_dict())
     else:
         if not res.files:
             click.echo("没有找到要收集的文件。")
         for f in res.files:
-            if not verbose and (f.duplicate or f.outcome == "duplicate"):
+            if not verbose and f.accepted and (f.duplicate or f.outcome == "duplicate"):
                 continue  # received before and unchanged: counted in the summary line below
             if f.accepted:
                 tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
@@ -497,19 +547,60 @@ def collect(ctx, t, paths, received, period, dry_run, as_json, verbose):
             else:
                 click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
                 print_problems(f.problems, err=False)
+        _print_rejected_summary(res, dry_run)
+        for name in res.not_returns:
+            click.secho(f"? {name}: 不是表格文件 (tracker 只收集 .xlsx .xls .ods), 未处理; 请办公室自行查看", fg="yellow")
         dry = " (试运行, 未作任何改动)" if dry_run else ""
         again = sum(1 for f in res.files if f.duplicate or f.outcome == "duplicate")
         again_text = (f" (其中 {again} 个此前已收到过, 未作改动{'' if verbose else '; 加 -v 逐个列出'})"
                       if again else "")
         click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个"
                    f"{again_text}{dry}")
-        if res.files and not dry_run:
+        if any(f.receipt for f in res.files) and not dry_run:
             click.echo(f"回执已写入 {t.folder('outbox') / 'receipts'}")
+        moved = [f for f in res.files if f.moved_to]
+        if moved:
+            ok = sum(1 for f in moved if f.accepted)
+            click.echo(f"inbox/ 中收集过的文件已移走: {ok} 个移入 inbox/已处理/, {len(moved) - ok} 个移入 inbox/已退回/"
+                       " (原件另存于 archive/; 加 --keep 则不移动)")
     if res.rejected:
         ctx.exit(1)
 
 
-@main.command("returns")
+def _print_rejected_summary(res, dry_run: bool) -> None:
+    """Every rejected file by name, with its receipt or why it has none."""
+    if not res.rejected:
+        return
+    click.secho(f"退回 {len(res.rejected)} 个文件:", fg="red")
+    for f in res.rejected:
+        if dry_run:
+            where = "试运行, 未写回执"
+        elif f.receipt:
+            where = f"回执 {Path(f.receipt).name}"
+        elif f.office_side:
+            where = "未给单位写回执: 这是办公室一方的问题, 按上面的说明处理后再收集"
+        else:
+            where = "未写回执"
+        click.echo(f"  {f.name}: {where}")
+
+
+class ReturnsGroup(click.Group):
+    """`tracker returns PERIOD …` shows a period (as before); `tracker returns withdraw|history …`
+    are subcommands: a first word that is no subcommand is the PERIOD of `show`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            return "show", self.commands["show"], args
+        return super().resolve_command(ctx, args)
+
+
+@main.group("returns", cls=ReturnsGroup)
+@ws_db_options
+def returns_group(workspace, db_url):
+    """已接收的报表: tracker returns PERIOD 查看; withdraw 撤回; history 历史。"""
+
+
+@returns_group.command("show")
 @click.argument("period")
 @click.option("--unit", default=None, help="只看该单位")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -531,6 +622,73 @@ def returns_cmd(t, period, unit, as_json):
         click.echo(f"  {r['item']} [{r['role']}] {r['status']} {prog}  {r['done'][:40]}")
         for t in r["targets"]:
             click.echo(f"      指标 {t['metric']}: {t['actual']}")
+
+
+@returns_group.command("withdraw")
+@click.argument("file_or_sha")
+@click.option("--why", default="", help="撤回原因 (记入历史)")
+@click.option("--by", "by", default=None, help="操作人 (默认: 当前系统用户)")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@tracker_options
+def returns_withdraw(t, file_or_sha, why, by, as_json):
+    """撤回一份已接收的报表 (文件、文件编号或文件名): 不再计入; 它替代的上一份重新计入。存档与历史保留。"""
+    res = t.withdraw(file_or_sha, why=why, by=by)
+    if as_json:
+        emit_json(res)
+        return
+    click.secho(f"已撤回 {res['file']} ({res['unit']} {res['period']}, {res['received_at']} 收到), "
+                f"操作人 {res['by'] or '未知'}" + (f", 原因: {res['why']}" if res["why"] else ""), fg="green")
+    if res["restored"]:
+        click.echo(f"  {res['restored']['received_at']} 收到的 {res['restored']['file']} 重新计入。")
+    else:
+        click.echo(f"  {res['unit']} {res['period']} 现在没有计入的报表。")
+
+
+@returns_group.command("history")
+@click.argument("period", required=False)
+@click.option("--unit", default=None, help="只看该单位")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@tracker_options
+def returns_history(t, period, unit, as_json):
+    """各单位报表的历史: 计入、被替代、已撤回, 以及谁在何时为何撤回。"""
+    rows = t.history(period, unit)
+    if as_json:
+        emit_json({"returns": rows})
+        return
+    label = {"current": "计入", "superseded": "被替代", "withdrawn": "已撤回"}
+    for r in rows:
+        click.echo(f"{r['period']} {r['unit']}  {r['received_at']} 收到  {r['file']}  [{label[r['state']]}]")
+        for e in r["events"]:
+            click.echo(f"    {e['at']} {e['by'] or '未知'} 撤回" + (f": {e['why']}" if e["why"] else ""))
+    if not rows:
+        click.echo("没有已接收的报表。")
+
+
+# -- backup, restore ---------------------------------------------------------------------------------
+@main.command("backup")
+@click.argument("dest", required=False, type=click.Path())
+@tracker_options
+def backup_cmd(t, dest):
+    """把整个工作区 (数据库、tracker.toml、密钥、archive/、outbox/ 回执与模板、inbox/、reports/) 备份为一个文件。
+
+    DEST 为 .zip 或 .tar.gz 文件, 或一个文件夹 (默认: 工作区所在的文件夹)。"""
+    res = t.backup(Path(dest) if dest else None)
+    click.secho(f"已备份到 {res['file']} ({res['files']} 个文件, {sum(res['tables'].values())} 条记录)", fg="green")
+    click.echo("  请把它存到工作区以外的地方 (移动硬盘、另一台电脑); 恢复: tracker restore 备份文件 新文件夹")
+
+
+@main.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--db", "db_url", default=None, help="恢复到该数据库 (默认: 备份中 tracker.toml 的 [store] url, 否则新的 SQLite)")
+def restore_cmd(archive, directory, db_url):
+    """从 tracker backup 生成的备份恢复整个工作区到 DIRECTORY (须为新的或空的文件夹; 默认: 备份中的工作区名称)。"""
+    from tracker.app import restore
+
+    res = restore(Path(archive), Path(directory) if directory else None, db_url)
+    click.secho(f"已恢复工作区 {res['workspace']} ({res['files']} 个文件, {sum(res['tables'].values())} 条记录)",
+                fg="green")
+    click.echo(f"  数据库: {res['db_url']}")
 
 
 # -- report (year-end inspection) -------------------------------------------------------------------
@@ -587,13 +745,14 @@ def check(as_json, workspace, db_url):
 # -- demo ------------------------------------------------------------------------------------------
 @main.command()
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="demo-workspace",
-              show_default=True, help="演示工作区目录 (已有的演示工作区会被替换)")
+              show_default=True, help="演示工作区目录 (须为新的或空的文件夹)")
+@click.option("--force", is_flag=True, help="替换此前由演示生成的工作区 (其他文件夹一律不动)")
 @click.option("--seed", type=int, default=2007, show_default=True, help="模拟各单位填报的随机种子")
-def demo(output, seed):
+def demo(output, force, seed):
     """演示: 用广州 2007 样例跑完一整年 (导入、四个季度的模板与回报、通报、年终检查验收报告)。"""
     from tracker.app import run_demo
 
-    run_demo(Path(output), seed=seed, echo=click.echo, on_progress=click_progress("  收集回报"))
+    run_demo(Path(output), seed=seed, echo=click.echo, on_progress=click_progress("  收集回报"), force=force)
     click.echo(f"完成。打开 {Path(output) / 'reports'} 查看通报与检查验收报告; "
                f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
 

@@ -31,9 +31,42 @@ def sample_file(name: str) -> Path:
     return path
 
 
+MARKER = ".tracker-demo"  # written into every folder the demo made; only such a folder is ever replaced
+MARKER_TEXT = "tracker demo workspace: `tracker demo --force` may replace this folder\n"
+
+
+def prepare_folder(out: Path, force: bool = False) -> None:
+    """Make sure the demo may write into ``out``: a missing or empty folder, or (with ``force``) a
+    demo workspace it made itself (:data:`MARKER`), whose contents are then removed. Anything else —
+    a real workspace, a folder with the office's files, the current folder of a workspace — is
+    :class:`~tracker.problems.Refused` with one line; nothing is touched."""
+    from tracker.problems import Refused
+    from tracker.workspace import CONFIG_NAME
+
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise Refused(f"{out} 是一个文件, 不是文件夹; 演示未运行。请用 -o 指定一个新的文件夹。")
+    if not any(out.iterdir()):
+        return
+    if not (out / MARKER).is_file():
+        what = "一个 tracker 工作区" if (out / CONFIG_NAME).exists() else "一个不是空的文件夹"
+        raise Refused(f"{out.resolve()} 是{what}, 不是演示生成的; 演示不会写入或删除它, 未作任何改动。"
+                      "请用 -o 指定一个新的或空的文件夹。")
+    if not force:
+        raise Refused(f"{out.resolve()} 里已有一个演示工作区; 未作改动。加 --force 替换它 (其中的内容将被删除),"
+                      " 或用 -o 指定另一个文件夹。")
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print,
-             progress=None) -> dict:
-    """Run the demo into ``out`` (created; an existing demo there is replaced). Returns a summary."""
+             progress=None, force: bool = False) -> dict:
+    """Run the demo into ``out``: a missing or empty folder, or with ``force`` a demo workspace made
+    before (see :func:`prepare_folder`). Returns a summary."""
     from tracker.importers import import_plan
     from tracker.periods import year_periods
     from tracker.reports.bulletin import write_bulletin
@@ -44,12 +77,12 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     from tracker.status import period_status
     from tracker.templates import make_templates
     from tracker.units import Registry
-    from tracker.workspace import CONFIG_NAME, init_workspace
+    from tracker.workspace import init_workspace
 
     out = Path(out)
-    if out.exists() and (out / CONFIG_NAME).exists():
-        shutil.rmtree(out)
+    prepare_folder(out, force)
     ws = init_workspace(out, units_file=sample_file("guangzhou-2007.units.toml"))
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     config = ws.config()
     registry = Registry.from_config(config)
     plan, problems = import_plan(sample_file("guangzhou-2007.xlsx"), registry=registry)

@@ -108,6 +108,12 @@ class UsageError(Exception):
     """A command used the wrong way (outside a workspace, unknown period …). Message in Chinese."""
 
 
+class Refused(Exception):
+    """An action refused because it would lose data or store a wrong fact (a demo over a real
+    workspace, a lost or changed secret, an alias cycle …). The message, in Chinese, says what
+    happened and what to do; nothing was changed. The CLI exits 1."""
+
+
 def col_letter(col: int) -> str:
     """0-based column index to Excel letters: 0 -> A, 27 -> AB."""
     s = ""

@@ -76,6 +76,11 @@ from tracker.problems import ERROR, WARNING, Problem, Problems, UsageError, a1
 from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+DONE_FOLDERS = {"已处理", "已退回"}  # inbox/ folders collect moves files into (tracker/inbox.py); never collected again
+# Rejections that are the office's matter, not the department's: no receipt goes to the department
+# for them (a receipt of a file with other errors too leaves them out). A wrong --received or
+# --period, the office's own template collected, a return the office withdrew, a year not imported.
+OFFICE_SIDE = {"period-mismatch", "unchanged-template", "return-withdrawn", "plan-missing"}
 STATUS_SYNONYMS = {"完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "进行中": "推进中",
                    "正在推进": "推进中", "正在进行": "推进中", "推进": "推进中", "未开始": "未启动",
                    "尚未启动": "未启动", "不能按期完成": "无法按期完成", "无法完成": "无法按期完成"}
@@ -100,7 +105,14 @@ class FileOutcome:
     replaced: dict | None = None  # {file, received_at} of the return it replaced
     current: bool = True  # it is the unit's current return for the period
     same_as: dict | None = None  # outcome duplicate: {file, received_at} of the equal return
-    receipt: str = ""
+    receipt: str = ""  # "" when none was written (an office-side rejection, see OFFICE_SIDE)
+    moved_to: str = ""  # where collect moved it in the inbox (inbox/已处理/ or inbox/已退回/), if it did
+
+    @property
+    def office_side(self) -> bool:
+        """Rejected for the office's own reasons only (OFFICE_SIDE): no receipt to the department."""
+        errors = [p for p in self.problems if p.is_error]
+        return not self.accepted and bool(errors) and all(p.code in OFFICE_SIDE for p in errors)
 
     @property
     def accepted(self) -> bool:
@@ -113,15 +125,19 @@ class FileOutcome:
             return {"file": self.file, "unit": self.unit, "period": self.period, "items": self.items,
                     "superseded": self.superseded, "duplicate": self.duplicate or self.outcome == "duplicate",
                     "current": self.current, "sha256": self.sha256, "received_at": self.received_at,
-                    "receipt": self.receipt, "warnings": probs}
+                    "receipt": self.receipt, "warnings": probs, **self._moved()}
         return {"file": self.file, "problems": probs, "unit": self.unit, "period": self.period,
                 "duplicate": self.duplicate, "sha256": self.sha256, "received_at": self.received_at,
-                "receipt": self.receipt}
+                "receipt": self.receipt, "office_side": self.office_side, **self._moved()}
+
+    def _moved(self) -> dict:
+        return {"moved_to": self.moved_to} if self.moved_to else {}
 
 
 @dataclass
 class CollectResult:
     files: list[FileOutcome] = field(default_factory=list)
+    not_returns: list[str] = field(default_factory=list)  # files in the folders given that are no spreadsheets
 
     @property
     def accepted(self) -> list[FileOutcome]:
@@ -132,8 +148,11 @@ class CollectResult:
         return [f for f in self.files if not f.accepted]
 
     def to_dict(self) -> dict:
-        return {"accepted": [f.to_dict() for f in self.accepted],
-                "rejected": [f.to_dict() for f in self.rejected]}
+        out = {"accepted": [f.to_dict() for f in self.accepted],
+               "rejected": [f.to_dict() for f in self.rejected]}
+        if self.not_returns:
+            out["not_returns"] = self.not_returns
+        return out
 
 
 @dataclass
@@ -415,8 +434,10 @@ def _find_table(sheets: list[Sheet], name: str, headers: list[str], needed: int)
 
 
 def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry, config: dict,
-                   periods: set[str] | None) -> Checked:
-    """Check one workbook completely. ``plan_for(year)`` -> (Plan, Assignments) or None.
+                   periods: set[str] | None, older=None) -> Checked:
+    """Check one workbook completely. ``plan_for(year)`` -> (Plan, Assignments) or None;
+    ``older(year, version)`` the same for an earlier version of the plan (a template made from it is
+    accepted when its unit's items, as the template shows them, did not change: ``unit_view``).
 
     ``periods``: the periods that may be collected now (None: any). Never raises for bad input.
     """
@@ -472,14 +493,15 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
         main = want[0]
         label = parse_period(main).label
         probs.add("period-mismatch", f"这是 {period} ({period.label}) 的报表, 本次收集的是 {main} ({label}) 的报表。"
-                  "可能误发了上一季度的文件", file=file, sheet=tname, cell="A1")
+                  "可能误发了上一季度的文件; 如果是办公室收到的日期不对, 请用 --received YYYY-MM-DD 写明收到日期,"
+                  f" 如确为补报, 请用 --period {period} 再收集一次", file=file, sheet=tname, cell="A1")
     got = plan_for(ident.year)
     if got is None:
         probs.add("plan-missing", f"工作区里没有 {ident.year} 年的计划", file=file, sheet=ish.name)
         return out
     plan, assignments = got
     out.plan = plan
-    if ident.plan_version != plan.version:
+    if ident.plan_version != plan.version and not _same_view(older, ident, assignments, registry):
         probs.add("plan-version-mismatch", f"该模板按 {ident.year} 年计划第 {ident.plan_version} 版生成, 现行计划为第 "
                   f"{plan.version} 版, 任务已调整", file=file, sheet=ish.name,
                   cell=a1(row_of.get("plan_version", 0), 1))
@@ -590,6 +612,19 @@ def check_workbook(data: bytes, file: str, *, secret: bytes, plan_for, registry,
     return out
 
 
+def _same_view(older, ident: Identity, assignments, registry) -> bool:
+    """Whether the unit's template from plan version ident.plan_version shows what the current
+    version would show (then the new version did not make it stale)."""
+    from tracker.assignments import unit_view
+
+    got = older(ident.year, ident.plan_version) if older is not None and ident.plan_version > 0 else None
+    if got is None:
+        return False
+    unit = registry.canonical(ident.unit)
+    view = unit_view(got[1], unit)
+    return bool(view) and view == unit_view(assignments, unit)
+
+
 def _check_merged(sheet: Sheet, hrow: int, file: str, probs: Problems) -> None:
     for r0, c0, r1, c1 in sheet.merged:
         if r1 <= hrow:
@@ -675,7 +710,8 @@ def find_files(paths: list[Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
-                              and not f.name.startswith(("~$", ".~lock", "."))))
+                              and not f.name.startswith(("~$", ".~lock", "."))
+                              and not DONE_FOLDERS & set(f.relative_to(p).parts[:-1])))
         elif p.exists():
             out.append(p)
         else:
@@ -742,7 +778,7 @@ def _sql():
         insert_received=received.insert(),
         update_received=received.update().where(received.c.sha256 == bindparam("sha")),
         current=select(returns).where(returns.c.unit == bindparam("unit"), returns.c.period == bindparam("period"),
-                                      returns.c.superseded_by.is_(None)),
+                                      returns.c.superseded_by.is_(None), returns.c.withdrawn_at.is_(None)),
         insert_return=returns.insert(),
         supersede=returns.update().where(returns.c.id == bindparam("rid")),
         file_name=select(received.c.file_name).where(received.c.sha256 == bindparam("sha")),
@@ -802,7 +838,8 @@ def _check_in_worker(job: tuple[bytes, str]) -> Checked:
     data, name = job
     c = _CHECKER
     checked = check_workbook(data, name, secret=c.secret, plan_for=c.plan_for, registry=c.registry,
-                             config=c.config, periods=c.periods)
+                             config=c.config, periods=c.periods, older=c.plan_version_for)
+    checked = c.untouched(checked, name)
     if checked.plan is not None:
         checked.plan = checked.plan.db_id  # the parent has the plan: send its id, not 2,000 items
     return checked
@@ -857,9 +894,12 @@ class Collector:
         self.registry = Registry.from_config(self.config)
         self.secret = ws.secret()
         self.received = received or date.today()
+        self.explicit_received = received is not None  # then it wins over a date stored before
         self.periods = expected_periods(self.received, period)
         self.dry_run = dry_run
         self._plans: dict[int, tuple | None] = {}
+        self._older: dict[tuple[int, int], tuple | None] = {}
+        self._progress: dict[int, dict] = {}  # year -> unit -> item -> [(period, progress)], see _prefill_progress
         self._plans_by_id: dict[int, object] = {}
         self._assign = assign
         self._queue: list[Path] = []  # the files expected, in order (see expect)
@@ -877,6 +917,111 @@ class Collector:
         if not dry_run:  # what a killed run left half-written goes before this run writes anything
             for folder in (ws.archive, ws.outbox / "receipts"):
                 sweep_stale_tmp(folder)
+
+    def plan_version_for(self, year: int, version: int):
+        """(Plan, Assignments) of an earlier version of the year's plan, or None."""
+        key = (year, version)
+        if key not in self._older:
+            plan = self.store.load_plan(year=year, version=version)
+            self._older[key] = None if plan is None else (plan, self._assign(plan, _ExpandOnce(self.registry)))
+        return self._older[key]
+
+    def untouched(self, checked: Checked, file: str = "") -> Checked:
+        """A workbook whose answers equal what the office prefilled is not a return: its problems
+        become one error, ``unchanged-template`` (office-side: no receipt). Untouched means every
+        input empty (a Q1 template, or one for a unit without earlier returns), or equal to the
+        unit's latest accepted values of earlier quarters of the year (what templates prefill) and
+        to the office's copy in ``outbox/PERIOD/`` where that is still there (a department that typed
+        the same values into a blank template did fill it in)."""
+
+        if checked.identity is None or checked.unit is None or not checked.rows or checked.period is None:
+            return checked
+        if not _blank(checked):
+            if checked.problems.errors:
+                return checked
+            was = self._prefill_progress(checked.unit, checked.period)
+            if not was or any(v["progress"] != was.get(iid) for iid, v in checked.rows.items()):
+                return checked  # (nearly every return: one dict lookup per item, no query)
+            prefill = self._prefill(checked.unit, checked.period)
+            if not prefill or _answers(checked)[0] != _answers(prefill)[0]:
+                return checked
+            self._prefill_targets(prefill)
+            if _answers(checked) != _answers(prefill):
+                return checked
+            from tracker.templates import template_name
+
+            copy = self.ws.outbox / checked.period / template_name(checked.period, checked.identity.unit)
+            if copy.is_file():
+                sent = check_workbook(copy.read_bytes(), copy.name, secret=self.secret, plan_for=self.plan_for,
+                                      registry=self.registry, config=self.config, periods=None,
+                                      older=self.plan_version_for)
+                if _answers(sent) != _answers(checked):
+                    return checked
+        checked.problems = Problems()
+        checked.problems.add("unchanged-template", "这份表格的填报内容与办公室下发的模板完全相同 (第一季度的模板为空白),"
+                             " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",
+                             file=file)
+        return checked
+
+    def _prefill_progress(self, unit: str, period: str) -> dict[str, int | None]:
+        """item id -> the progress a template of ``period`` prefills for the unit, from an index of
+        the year's current rows (unit, item, period, progress) read in ONE query per run and year,
+        as the store was then (loaded before the check workers fork). A return whose progress
+        differs anywhere is no untouched template, which settles nearly every file without a query."""
+        from sqlalchemy import select
+
+        from tracker.store import return_rows, returns
+
+        year = int(period[:4])
+        index = self._progress.get(year)
+        if index is None:
+            index = self._progress[year] = {}
+            q = (select(returns.c.unit, return_rows.c.item_id, returns.c.period, return_rows.c.progress)
+                 .join(return_rows, return_rows.c.return_id == returns.c.id)
+                 .where(returns.c.period.like(f"{year}Q%"), returns.c.superseded_by.is_(None),
+                        returns.c.withdrawn_at.is_(None)).order_by(returns.c.period))
+            with self.store.read() as conn:
+                for u, iid, per, prog in conn.execute(q):
+                    index.setdefault(u, {}).setdefault(iid, []).append((per, prog))
+        out = {}
+        for iid, seen in index.get(unit, {}).items():
+            earlier = [prog for per, prog in seen if per < period]
+            if earlier:
+                out[iid] = earlier[-1]
+        return out
+
+    def _prefill(self, unit: str, period: str) -> dict[str, dict]:
+        """item id -> what a template of ``period`` prefills for the unit: its latest current row
+        of an earlier quarter of the year, targets included (as :func:`tracker.templates.previous_returns`).
+        Rows only, as plain tuples of one indexed query (this runs for every file, bench/README.md);
+        :meth:`_prefill_targets` adds the targets where the rows equal the workbook's."""
+        from sqlalchemy import select
+
+        from tracker.store import return_rows, returns
+
+        q = (select(returns.c.period, return_rows.c.item_id, returns.c.id, return_rows.c.status,
+                    return_rows.c.progress, return_rows.c.done, return_rows.c.problems, return_rows.c.next)
+             .join(return_rows, return_rows.c.return_id == returns.c.id)
+             .where(returns.c.unit == unit, returns.c.period >= f"{period[:4]}Q1", returns.c.period < period,
+                    returns.c.superseded_by.is_(None), returns.c.withdrawn_at.is_(None))
+             .order_by(returns.c.period))
+        out: dict[str, dict] = {}
+        with self.store.read() as conn:
+            for _period, iid, rid, *vals in conn.execute(q):
+                out[iid] = {"return_id": rid, "targets": [], **dict(zip(_INPUTS, vals, strict=True))}
+        return out
+
+    def _prefill_targets(self, prefill: dict[str, dict]) -> None:
+        from sqlalchemy import select
+
+        from tracker.store import return_targets
+
+        ids = {r["return_id"] for r in prefill.values()}
+        with self.store.read() as conn:
+            for t in conn.execute(select(return_targets).where(return_targets.c.return_id.in_(ids))).mappings():
+                r = prefill.get(t["item_id"])
+                if r is not None and r["return_id"] == t["return_id"]:
+                    r["targets"].append({"idx": t["idx"], "actual": t["actual"], "note": t["note"]})
 
     def plan_for(self, year: int):
         if year not in self._plans:
@@ -929,6 +1074,8 @@ class Collector:
                 rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
             if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
                 return self._stale(self._stored_outcome(fo, duplicate=True))
+            if rec is not None and rec["outcome"] == "withdrawn":
+                return self._withdrawn(fo, dict(rec))
             return self._check_only(fo, data)
         inc = self._incoming(path)
         if inc.data is None:
@@ -940,23 +1087,59 @@ class Collector:
         if sha in self._done_shas:  # the same bytes twice in this run: as the first left it
             rec = self._received_row(sha)
         self._done_shas.add(sha)
+        if rec is not None and rec["outcome"] == "withdrawn":
+            return self._withdrawn(fo, rec)
+        corrected = self._correct_date(rec) if rec is not None else None
         if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
-            return self._stale(self._finish(fo, duplicate=True))
+            return self._noted(self._stale(self._finish(fo, duplicate=corrected is None)), corrected)
         if checked is None:
-            checked = check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
-                                     registry=self.registry, config=self.config, periods=self.periods)
+            checked = self.untouched(check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
+                                                    registry=self.registry, config=self.config, periods=self.periods,
+                                                    older=self.plan_version_for), path.name)
         else:
             checked = self._from_worker(checked)
         if rec is not None and rec["outcome"] == "rejected" and checked.problems.errors:
             # rejected before and still rejected: nothing changes (the receipt stands)
             self._finish(fo, duplicate=True)
             fo.problems = list(checked.problems)
-            return fo
+            return self._noted(fo, corrected)
         # new, pending after a crash, or rejected before but acceptable now (e.g. --period given)
         done = self._store(sha, checked)
         if done is True:  # another run had already done the file
-            return self._finish(fo, duplicate=True)
-        return self._finish(fo, duplicate=False, known=done)
+            return self._noted(self._finish(fo, duplicate=True), corrected)
+        return self._noted(self._finish(fo, duplicate=False, known=done), corrected)
+
+    def _correct_date(self, rec: dict) -> Problem | None:
+        """An explicit --received differing from the date stored for the same file corrects it (in
+        received and, if accepted, in returns) when that date was the default (today): the office's
+        date wins over a default. Returns the note to show."""
+        from sqlalchemy import update
+
+        from tracker.store import received, returns
+
+        new = self.received.isoformat()
+        if not self.explicit_received or rec["received_at"] == new or rec.get("date_source") != "today":
+            return None  # a date given before stands (re-collecting a folder must not re-date its files)
+        with self.store.begin() as conn:
+            conn.execute(update(received).where(received.c.sha256 == rec["sha256"])
+                         .values(received_at=new, date_source="given"))
+            conn.execute(update(returns).where(returns.c.sha256 == rec["sha256"]).values(received_at=new))
+        return Problem("received-corrected", f"收到日期由此前记录的 {_cn_date(rec['received_at'])} 更正为 "
+                       f"{_cn_date(new)} (按 --received)", file=rec["file_name"], severity=WARNING)
+
+    @staticmethod
+    def _noted(fo: FileOutcome, note: Problem | None) -> FileOutcome:
+        if note is not None:
+            fo.problems = [note, *fo.problems]
+        return fo
+
+    def _withdrawn(self, fo: FileOutcome, rec: dict) -> FileOutcome:
+        """A file whose return the office withdrew: not counted again (office-side, no receipt)."""
+        fo.name, fo.received_at, fo.unit, fo.period = rec["file_name"], rec["received_at"], rec["unit"], rec["period"]
+        fo.duplicate = True
+        fo.problems = [Problem("return-withdrawn", "办公室已撤回这份报表 (见 tracker returns history), 不再计入;"
+                               " 如需重新计入, 请让该单位重新报送", file=fo.name)]
+        return fo
 
     # -- receiving: read, archive (durable), record; a batch at a time -------------------------------------
     def _incoming(self, path: Path) -> _Incoming:
@@ -1028,7 +1211,8 @@ class Collector:
             rows.setdefault(inc.sha, {
                 "sha256": inc.sha, "file_name": inc.path.name, "size": len(inc.data),
                 "received_at": self.received.isoformat(), "archived_as": str(dest.relative_to(self.ws.root)),
-                "outcome": "pending", "problems": "[]", "file_mtime": inc.mtime})
+                "outcome": "pending", "problems": "[]", "file_mtime": inc.mtime,
+                "date_source": "given" if self.explicit_received else "today"})
         before = self._record_pending(rows) if rows else {}
         for inc in got:
             inc.rec = before.get(inc.sha)
@@ -1073,6 +1257,7 @@ class Collector:
 
         for year in sorted({int(p[:4]) for p in self.periods}):  # loaded once, before the fork
             self.plan_for(year)
+            self._prefill_progress("", f"{year}Q1")
         _CHECKER = self
         self._pool = multiprocessing.get_context("fork").Pool(n - 1, initializer=_worker_start)
 
@@ -1097,8 +1282,9 @@ class Collector:
         return fo
 
     def _check_only(self, fo: FileOutcome, data: bytes) -> FileOutcome:
-        checked = check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
-                                 registry=self.registry, config=self.config, periods=self.periods)
+        checked = self.untouched(check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
+                                                registry=self.registry, config=self.config, periods=self.periods,
+                                                older=self.plan_version_for), fo.name)
         fo.problems = list(checked.problems)
         fo.unit, fo.period, fo.items = checked.unit, checked.period, len(checked.rows)
         fo.outcome = "rejected" if checked.problems.errors else "accepted"
@@ -1156,6 +1342,9 @@ class Collector:
             self._stored_outcome(fo, duplicate)
         else:
             _fill_outcome(fo, duplicate, known)
+        if fo.office_side:  # the office's matter: nothing goes to the department
+            fo.receipt = ""
+            return fo
         path = self._receipt_path(fo)
         fo.receipt = str(path)
         if known is not None and known.get("receipt_written"):
@@ -1218,7 +1407,7 @@ class Collector:
             if ret is not None:
                 fo.items = conn.execute(select(func.count()).select_from(return_rows)
                                         .where(return_rows.c.return_id == ret["id"])).scalar()
-                fo.current = ret["superseded_by"] is None
+                fo.current = ret["superseded_by"] is None and ret["withdrawn_at"] is None
                 old = conn.execute(select(returns.c.received_at, received.c.file_name)
                                    .join(received, received.c.sha256 == returns.c.sha256)
                                    .where(returns.c.superseded_by == ret["id"])
@@ -1253,6 +1442,28 @@ def _fill_outcome(fo: FileOutcome, duplicate: bool, known: dict) -> FileOutcome:
     return fo
 
 
+_INPUTS = ("status", "progress", "done", "problems", "next")
+
+
+def _answers(source) -> tuple[dict, dict]:
+    """The answers of a checked workbook, or of prefill rows (item id -> current_return_rows row):
+    ({item id: (status, progress, done, problems, next)}, {(item id, idx): (actual, note)}), with
+    empty answers left out, so that a blank item and a missing one compare equal."""
+    if isinstance(source, Checked):
+        rows = {iid: tuple(v[k] for k in _INPUTS) for iid, v in source.rows.items()}
+        targets = {key: (t["actual"], t["note"] or "") for key, t in source.targets.items()}
+    else:
+        rows = {iid: tuple(r[k] for k in _INPUTS) for iid, r in source.items()}
+        targets = {(iid, t["idx"]): (t["actual"], t["note"] or "") for iid, r in source.items() for t in r["targets"]}
+    blank = ("", None, "", "", "")
+    return ({k: v for k, v in rows.items() if v != blank},
+            {k: v for k, v in targets.items() if v != (None, "")})
+
+
+def _blank(checked: Checked) -> bool:
+    return _answers(checked) == ({}, {})
+
+
 def _stored_values(conn, return_id: int) -> tuple[dict, dict]:
     from sqlalchemy import select
 
@@ -1270,7 +1481,7 @@ def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[
     """Put the returns of one unit and period in order and mark all but the last superseded, each
     by the next one: ordered by (received date, the file's modification time, file name, sha256) —
     properties of the files, not of the order runs stored them in, so any number of concurrent
-    collects end as one serial run. Fills ``known`` (current, replaced) for return ``rid``; returns
+    collects end as one serial run. Withdrawn returns (tracker.withdraw) are left out of the chain. Fills ``known`` (current, replaced) for return ``rid``; returns
     the sha256 of every other return whose receipt reads differently now (its place changed)."""
     from sqlalchemy import select
 
@@ -1279,7 +1490,8 @@ def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[
     rows = conn.execute(select(returns.c.id, returns.c.sha256, returns.c.superseded_by, returns.c.received_at,
                                received.c.file_mtime, received.c.file_name)
                         .join(received, received.c.sha256 == returns.c.sha256)
-                        .where(returns.c.unit == unit, returns.c.period == period)).all()
+                        .where(returns.c.unit == unit, returns.c.period == period,
+                               returns.c.withdrawn_at.is_(None))).all()  # a withdrawn one is out of the chain
     rows.sort(key=lambda r: (r.received_at, r.file_mtime or "", r.file_name, r.sha256))
     sha_of = {r.id: r.sha256 for r in rows}
     touched: set[int] = set()
@@ -1297,18 +1509,29 @@ def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[
 
 
 def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,
-            dry_run: bool = False, progress=None) -> CollectResult:
-    """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop."""
-    files = find_files([Path(p) for p in paths] if paths else [ws.inbox])
+            dry_run: bool = False, progress=None, keep: bool = False) -> CollectResult:
+    """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop.
+
+    ``received``: the date the office received them (default today; given, it also corrects the
+    date stored for a file received before). Files collected from the inbox are then moved to
+    ``inbox/已处理/`` or ``inbox/已退回/`` unless ``keep`` (:mod:`tracker.inbox`)."""
+    from tracker import inbox
+
+    given = [Path(p) for p in paths] if paths else [ws.inbox]
+    files = find_files(given)
     c = Collector(ws, received=received, period=period, dry_run=dry_run)
-    result = CollectResult()
+    result = CollectResult(not_returns=inbox.other_files(given))
     try:
         c.expect(files)
         for f in progress(files) if progress else files:
-            result.files.append(c.collect_file(f))
+            fo = c.collect_file(f)
+            if not inbox.gone(ws, fo):
+                result.files.append(fo)
         c.flush()
     finally:
         c.close()
+    if not dry_run and not keep:
+        inbox.tidy(ws, result.files)
     return result
 
 
@@ -1399,6 +1622,9 @@ def receipt_text(fo: FileOutcome, config: dict) -> str:
     if fo.sha256:
         lines.append(f"文件编号:{fo.sha256[:16]}")
     lines.append("")
+    # what is the office's matter (a wrong date or period, …) is not the department's to fix
+    problems = [p for p in fo.problems if p.code not in OFFICE_SIDE and p.code != "received-corrected"]
+    fo = replace(fo, problems=problems)
     errors = [p for p in fo.problems if p.is_error]
     warnings = [p for p in fo.problems if not p.is_error]
     if fo.outcome == "accepted":

@@ -210,7 +210,8 @@ def received_by_unit(conn, period: Period) -> dict[str, dict]:
 
     out: dict[str, dict] = {}
     q = select(returns.c.unit, returns.c.received_at, returns.c.superseded_by).where(
-        returns.c.period == str(period)).order_by(returns.c.received_at, returns.c.id)
+        returns.c.period == str(period), returns.c.withdrawn_at.is_(None)).order_by(  # withdrawn: never counted
+        returns.c.received_at, returns.c.id)
     for unit, received_at, superseded_by in conn.execute(q):
         d = out.setdefault(unit, {"first": received_at, "last": None, "returns": 0})
         d["returns"] += 1

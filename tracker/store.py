@@ -108,6 +108,9 @@ received = Table(
     # the source file's modification time (UTC ISO, microseconds) when it was received: orders two
     # returns of a unit received the same day, whatever order concurrent runs stored them in
     Column("file_mtime", String(32)),
+    # schema 3: "given" (collect --received) or "today" (the default); NULL before schema 3. A date
+    # given later replaces only a "today" one: the office's explicit date wins over a default.
+    Column("date_source", String(8)),
 )
 
 # An accepted return: one unit, one period, one file. Superseded ones stay, marked.
@@ -120,7 +123,21 @@ returns = Table(
     Column("period", String(8), nullable=False),
     Column("received_at", String(10), nullable=False),
     Column("accepted_at", String(32), nullable=False),
+    Column("withdrawn_at", String(32)),  # set when the office withdrew it (schema 3): it no longer counts
     Column("superseded_by", Integer),  # returns.id of the newer return, NULL while current
+)
+
+# What the office did to a return after accepting it (schema 3): who, when, why. Append only.
+return_events = Table(
+    "return_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("return_id", Integer, ForeignKey("returns.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("action", String(16), nullable=False),  # withdrawn
+    Column("by", Text, nullable=False, default=""),
+    Column("at", String(32), nullable=False),
+    Column("why", Text, nullable=False, default=""),
+    Column("restored", Integer),  # returns.id that counts again because of it, if any
 )
 
 return_rows = Table(
@@ -187,9 +204,41 @@ def _migration_4(conn) -> None:
             conn.execute(text(f"ALTER TABLE items ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
 
 
+# Schema 5 (issue 10): a return can be withdrawn (returns.withdrawn_at) and the history says who did it, when
+# and why (return_events); received.date_source says whether the date was given or defaulted.
+# On a new store migration 1's create_all made them already.
+def _migration_5(conn) -> None:
+    from sqlalchemy import inspect
+
+    if "withdrawn_at" not in {c["name"] for c in inspect(conn).get_columns("returns")}:
+        conn.exec_driver_sql("ALTER TABLE returns ADD COLUMN withdrawn_at VARCHAR(32)")
+    if "date_source" not in {c["name"] for c in inspect(conn).get_columns("received")}:
+        conn.exec_driver_sql("ALTER TABLE received ADD COLUMN date_source VARCHAR(8)")
+    return_events.create(conn, checkfirst=True)
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SavedVersion(int):
+    """The version :meth:`Store.save_plan` stored the plan as (an int, as before), telling also
+    whether it ``added`` a version and which version was current before (``previous``, or None)."""
+
+    added: bool
+    previous: int | None
+
+    def __new__(cls, version: int, added: bool = True, previous: int | None = None):
+        self = super().__new__(cls, version)
+        self.added, self.previous = added, previous
+        return self
+
+
+def plan_content(plan: Plan) -> list[dict]:
+    """What decides whether a re-import is a new version: every item with its units (raw text and
+    parsed), targets and other columns, in order. The plan's name, source file and date do not."""
+    return [it.to_dict() for it in plan.items]
 
 
 def now_iso() -> str:
@@ -287,13 +336,44 @@ class Store:
                     conn.execute(meta.update().where(meta.c.key == SCHEMA_VERSION_KEY)
                                  .values(value=str(n + 1)))
 
+    # -- meta ----------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.read() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.begin() as conn:
+            if conn.execute(select(meta.c.key).where(meta.c.key == key)).first() is None:
+                conn.execute(meta.insert().values(key=key, value=value))
+            else:
+                conn.execute(meta.update().where(meta.c.key == key).values(value=value))
+
+    def has_received(self) -> bool:
+        with self.read() as conn:
+            return conn.execute(select(received.c.sha256).limit(1)).first() is not None
+
+    def unit_names(self) -> set[str]:
+        """Every unit named in a stored plan (any version)."""
+        with self.read() as conn:
+            return {u for (u,) in conn.execute(select(item_units.c.unit).distinct())}
+
     # -- plans -------------------------------------------------------------------------------------
-    def save_plan(self, plan: Plan, conn=None) -> int:
-        """Store plan as the newest version for its year; returns the version number."""
+    def save_plan(self, plan: Plan, conn=None) -> SavedVersion:
+        """Store plan as the newest version for its year; returns the version number.
+
+        A plan whose items, units and targets equal the current version of its year adds no
+        version: the current version is returned, with ``added`` False (see :class:`SavedVersion`)."""
         if conn is None:
             with self.begin() as c:
                 return self.save_plan(plan, c)
         latest = conn.execute(select(func.max(plans.c.version)).where(plans.c.year == plan.year)).scalar()
+        if latest:
+            current = self.load_plan(plan.year, latest, conn=conn)
+            if plan_content(current) == plan_content(plan):
+                plan.version = latest
+                plan.db_id = current.db_id  # type: ignore[attr-defined]
+                plan.imported_at = current.imported_at
+                return SavedVersion(latest, added=False, previous=latest)
         version = (latest or 0) + 1
         plan.version = version
         plan.imported_at = plan.imported_at or now_iso()
@@ -317,7 +397,8 @@ class Store:
         for table, rows in ((items, item_rows), (item_units, unit_rows), (targets, target_rows)):
             if rows:
                 conn.execute(table.insert(), rows)
-        return version
+        plan.db_id = pid  # type: ignore[attr-defined]
+        return SavedVersion(version, added=True, previous=latest)
 
     def plan_id(self, year: int | None = None, version: int | None = None, conn=None) -> int | None:
         """The id of a stored plan: the newest version of the given (or newest) year."""
@@ -480,7 +561,7 @@ def current_return_rows(conn, *, period: str | None = None, year: int | None = N
                 returns.c.plan_id, return_rows.c.item_id, return_rows.c.role, return_rows.c.status,
                 return_rows.c.progress, return_rows.c.done, return_rows.c.problems, return_rows.c.next)
          .join(return_rows, return_rows.c.return_id == returns.c.id)
-         .where(returns.c.superseded_by.is_(None)))
+         .where(returns.c.superseded_by.is_(None), returns.c.withdrawn_at.is_(None)))
     if period is not None:
         q = q.where(returns.c.period == str(period))
     if year is not None:

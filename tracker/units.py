@@ -375,3 +375,51 @@ class Registry:
         """Whether the name reaches at least one concrete unit (i.e. ``expand`` is not empty):
         true for a normal unit and for a collective with members, false for "各有关单位"."""
         return bool(self.expand(name))
+
+
+# -- changing aliases --------------------------------------------------------------------------------
+def checked_alias(aliases: dict[str, str], old: str, new: str, known: set[str],
+                  replace: bool = False) -> tuple[dict[str, str], str | None]:
+    """The alias table with ``old → new`` added, or :class:`~tracker.problems.Refused`.
+
+    Refused: an alias of a name to itself; a target nobody knows (not a unit of a stored plan, a
+    collective member, an alias target or an alias name) unless ``old`` is known (then it is a
+    rename to a new name), and a target one character away from a known unit (a typo that would
+    rename the unit's plans and returns; ``replace`` confirms it); an alias that would form a cycle
+    (``new`` already leads back to ``old``); and, without ``replace``, the reverse of an existing
+    alias (``new → old``) or a different target for an alias already registered. With ``replace``
+    the reverse (or the old target) is dropped first. Returns (the new table, the alias replaced
+    as "a → b", or None). Names are compared normalised."""
+    from tracker.problems import Refused
+
+    table = {normalize_unit(k): normalize_unit(v) for k, v in aliases.items()}
+    o, n = normalize_unit(old), normalize_unit(new)
+    if not o or not n or o == n:
+        raise Refused(f"别名与单位名称相同或为空: “{old}” → “{new}”; 未作改动。")
+    replaced = None
+    if table.get(o) not in (None, n):
+        if not replace:
+            raise Refused(f"“{o}”已登记为“{table[o]}”的别名; 如确要改为“{n}”, 请加 --replace。未作改动。")
+        replaced = f"{o} → {table.pop(o)}"
+    if table.get(n) == o:
+        if not replace:
+            raise Refused(f"已登记相反的别名“{n}” → “{o}”; 再登记“{o}” → “{n}”会形成循环, 使该单位的模板和报表无法识别。"
+                          f"如确要改用“{n}”为正式名称, 请加 --replace (将取代原别名)。未作改动。")
+        replaced = f"{n} → {table.pop(n)}"
+    chain, m = [n], n
+    while m in table:
+        m = table[m]
+        chain.append(m)
+        if m == o or m in chain[:-1]:
+            raise Refused("该别名会形成循环: " + " → ".join([o, *chain]) + "; 未作改动。请先检查 tracker.toml 的 [units.aliases]。")
+    names = {normalize_unit(k) for k in set(known) | set(aliases) | set(aliases.values())}
+    if m not in names:
+        near = None if replace else next((k for k in sorted(names) if len(k) >= 4 and edit_distance(m, k, 1) == 1), None)
+        if near is not None:
+            raise Refused(f"“{m}”不是已知的单位, 与已知的“{near}”只差一个字, 可能写错了; 未作改动。"
+                          "如确为新的名称, 请加 --replace。")
+        if o not in names:
+            raise Refused(f"“{o}”和“{m}”都不是已知的单位 (不在已导入的计划、单位名册或别名中), 可能写错了; 未作改动。"
+                          "请核对名称, 或先导入使用该名称的计划。")
+    table[o] = n
+    return table, replaced

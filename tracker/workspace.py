@@ -16,6 +16,7 @@ from tracker.problems import UsageError
 CONFIG_NAME = "tracker.toml"
 DB_NAME = "tracker.db"
 SECRET_NAME = ".tracker-secret"
+WORKSPACE_ID_KEY = "workspace_id"  # store meta: the fingerprint of the secret (tracker.identity.workspace_id)
 FOLDERS = ("inbox", "outbox", "archive", "reports")
 
 DEFAULT_CONFIG = """\
@@ -139,11 +140,63 @@ class Workspace:
         self._config = None
 
     def secret(self) -> bytes:
-        """The HMAC key that signs template identities. Created at init, kept in the workspace."""
+        """The HMAC key that signs template identities (``.tracker-secret``, 64 hex digits).
+
+        Made when the workspace is created; its public fingerprint (:func:`tracker.identity.workspace_id`)
+        is recorded in the store. A missing secret is made anew only while nothing was sent with the
+        old one; once templates were sent (or returns received), a missing, changed, empty or
+        malformed secret is :class:`~tracker.problems.Refused` with what happened and how to restore
+        it from a backup: a new key would make every template already sent "not made by this office"."""
+        from tracker.identity import workspace_id
+        from tracker.problems import Refused
+
         p = self.root / SECRET_NAME
-        if not p.exists():
-            p.write_text(secrets.token_hex(32), encoding="ascii")
-        return bytes.fromhex(p.read_text(encoding="ascii").strip())
+        store = self.store()
+        try:
+            recorded = store.get_meta(WORKSPACE_ID_KEY)
+            sent = self.has_sent(store)
+            restore = (f"请从备份中找回 {SECRET_NAME} 放回工作区 {self.root} (tracker restore 备份文件 可恢复整个工作区;"
+                       f" 或从备份压缩包中只取出 {SECRET_NAME})。")
+            if not p.exists():
+                if sent:
+                    raise Refused(f"工作区的密钥文件 {SECRET_NAME} 不见了。已下发的模板都用它签名, 没有它, 各单位报回的表格"
+                                  f"都会被当作“不是本办公室生成的”而退回。{restore} 在找回之前, 不要生成模板或收集报表。")
+                atomic_new(p, secrets.token_hex(32))
+            try:
+                text = p.read_text(encoding="ascii").strip()
+                key = bytes.fromhex(text)
+            except (UnicodeDecodeError, ValueError):
+                key = b""
+            if len(key) < 16:
+                raise Refused(f"工作区的密钥文件 {p} 是空的或已损坏 (应为 64 位十六进制数字)。{restore}"
+                              + ("" if sent else f" 如工作区还没有下发过模板, 也可删除 {SECRET_NAME} 后重新运行, 将生成新的密钥。"))
+            fp = workspace_id(key)
+            if recorded and recorded != fp:
+                if sent:
+                    raise Refused(f"工作区的密钥文件 {SECRET_NAME} 与下发模板时用的不是同一个 (被替换或改动过)。已下发的模板"
+                                  f"都会被当作“不是本办公室生成的”而退回。{restore}")
+                recorded = None
+            if not recorded:
+                store.set_meta(WORKSPACE_ID_KEY, fp)
+            return key
+        finally:
+            store.close()
+
+    def has_sent(self, store=None) -> bool:
+        """Whether anything was sent or received with the secret: a template in outbox/PERIOD/, or
+        a file in the store's ``received``."""
+        outbox = self.root / "outbox"
+        if outbox.is_dir():
+            for d in outbox.iterdir():
+                if d.is_dir() and d.name[:4].isdigit() and any(d.glob("*.xlsx")):
+                    return True
+        if store is None:
+            store = self.store()
+            try:
+                return store.has_received()
+            finally:
+                store.close()
+        return store.has_received()
 
     def store(self, create: bool = False):
         """The store. Only ``init`` creates one (``create=True``): a missing store is an error.
@@ -160,7 +213,7 @@ class Workspace:
         if self._held is None:
             from tracker.store import Store
 
-            self._held = _HeldStore(Store(self.db_url))
+            self._held = _HeldStore(Store(self.db_url, create=False))
 
     def release(self) -> None:
         held, self._held, self._config = self._held, None, None
@@ -209,6 +262,13 @@ def load_config(path: Path) -> dict:
                              "然后重新运行") from None
 
 
+def atomic_new(path: Path, text: str) -> None:
+    """Write a new small file atomically (a crash never leaves half a secret)."""
+    from tracker.files import atomic_write
+
+    atomic_write(path, text.encode("ascii"), fsync=True)
+
+
 def _merge(base: dict, mine: dict) -> dict:
     out = dict(base)
     for k, v in mine.items():
@@ -223,17 +283,46 @@ def default_db_url(root: Path) -> str:
     return f"sqlite:///{(root / DB_NAME).resolve()}"
 
 
+@dataclass
+class InitResult:
+    """What ``tracker init`` did: made a new workspace, or found one (and changed nothing but
+    what ``--units`` merged, listed in ``changes``; what it left as the office had it, in ``kept``)."""
+
+    ws: Workspace
+    created: bool
+    changes: list[str]
+    kept: list[str]
+
+
 def init_workspace(root: Path, db_url: str | None = None, units_file: Path | None = None) -> Workspace:
-    """Create (or complete) a workspace at root. Existing files are kept."""
+    """Create (or find) a workspace at root; see :func:`setup_workspace`."""
+    return setup_workspace(root, db_url, units_file).ws
+
+
+def setup_workspace(root: Path, db_url: str | None = None, units_file: Path | None = None) -> InitResult:
+    """Create a workspace at root. On an existing workspace nothing is overwritten: tracker.toml,
+    the secret and the store stay as they are; ``db_url`` is not changed (kept lists it if it
+    differs); ``units_file`` is merged (new aliases, collectives and members added; an office
+    setting only where tracker.toml still has the default) and every change listed."""
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
     cfg = root / CONFIG_NAME
-    if not cfg.exists():
-        cfg.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    if cfg.exists():
+        ws = Workspace(root.resolve(), _configured_url(root) or default_db_url(root))
+        kept = []
+        if db_url and db_url != ws.db_url:
+            kept.append(f"数据库仍为 {ws.db_url} (未改为 {db_url}; 如需改用新数据库, 请修改 tracker.toml 的 [store] url)")
+        for name in FOLDERS:
+            (root / name).mkdir(exist_ok=True)
+        changes: list[str] = []
+        if units_file is not None:
+            changes, more = load_registry_file(ws, units_file, merge=True)
+            kept += more
+        return InitResult(ws, False, changes, kept)
+    root.mkdir(parents=True, exist_ok=True)
+    cfg.write_text(DEFAULT_CONFIG, encoding="utf-8")
     for name in FOLDERS:
         (root / name).mkdir(exist_ok=True)
-    ws = Workspace(root.resolve(), db_url or _configured_url(root) or default_db_url(root))
-    ws.secret()
+    ws = Workspace(root.resolve(), db_url or default_db_url(root))
     if db_url:  # remembered, so later commands use the same store without --db
         doc = ws.config_doc()
         if "store" not in doc:
@@ -242,29 +331,105 @@ def init_workspace(root: Path, db_url: str | None = None, units_file: Path | Non
             doc["store"] = tomlkit.table()
         doc["store"]["url"] = db_url
         ws.save_config_doc(doc)
+    changes = []
     if units_file is not None:
-        load_registry_file(ws, units_file)
-    ws.store(create=True).close()  # creates and migrates the store
-    return ws
+        changes, _ = load_registry_file(ws, units_file)
+    ws.store(create=True).close()  # creates and migrates the store (only init creates one)
+    ws.secret()  # creates the secret; its fingerprint is recorded in the store
+    return InitResult(ws, True, changes, [])
 
 
-def load_registry_file(ws: Workspace, path: Path) -> None:
-    """Merge [office], [units.aliases] and [units.collectives] of another TOML file into tracker.toml."""
+def load_registry_file(ws: Workspace, path: Path, merge: bool = False) -> tuple[list[str], list[str]]:
+    """Merge [office], [units.aliases] and [units.collectives] of another TOML file into tracker.toml.
+
+    ``merge`` (an existing workspace): an office setting is taken only where tracker.toml still has
+    the default or nothing; an alias is added only if the alias table stays free of cycles
+    (:func:`tracker.units.checked_alias` without the unknown-target rule); a collective gains the
+    members it lacks. Returns (changes, settings kept as they were), as lines for the office."""
     import tomllib
 
     import tomlkit
 
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    from tracker.problems import Refused
+    from tracker.units import checked_alias, normalize_unit
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise Refused(f"单位名册 {path} 无法读取: {e}; 未作改动。") from None
+    defaults = tomllib.loads(DEFAULT_CONFIG)["office"]
     doc = ws.config_doc()
+    changes, kept = [], []
+    office = doc.setdefault("office", tomlkit.table())
     for key, value in data.get("office", {}).items():
-        doc["office"][key] = value
+        mine = office.get(key)
+        if mine == value:
+            continue
+        if merge and mine not in (None, "", defaults.get(key)):
+            kept.append(f"[office] {key} 保留现有的“{mine}” (名册中为“{value}”)")
+            continue
+        office[key] = value
+        changes.append(f"[office] {key} = “{value}”")
     units = data.get("units", {})
-    for section in ("aliases", "collectives"):
-        if section in units:
-            table = doc["units"].setdefault(section, tomlkit.table())
-            for k, v in units[section].items():
-                table[k] = v
+    doc_units = doc.setdefault("units", tomlkit.table())
+    aliases = doc_units.setdefault("aliases", tomlkit.table())
+    for k, v in units.get("aliases", {}).items():
+        current = {str(a): str(b) for a, b in aliases.items()}
+        if normalize_unit(current.get(k, "")) == normalize_unit(v):
+            continue
+        try:
+            checked_alias(current, k, v, known={normalize_unit(v)})
+        except Refused as e:
+            if not merge:
+                raise
+            kept.append(f"别名 “{k}” → “{v}” 未登记: {e}")
+            continue
+        aliases[k] = v
+        changes.append(f"别名 “{k}” → “{v}”")
+    collectives = doc_units.setdefault("collectives", tomlkit.table())
+    for k, members in units.get("collectives", {}).items():
+        have = [str(m) for m in collectives.get(k, [])]
+        new = [m for m in members if m not in have]
+        if not new:
+            continue
+        collectives[k] = have + new
+        changes.append(f"集合单位 “{k}”: " + ("新增" if not have else "增加成员 ") + "、".join(new))
     ws.save_config_doc(doc)
+    return changes, kept
+
+
+def add_alias(ws: Workspace, old: str, new: str, replace: bool = False) -> dict:
+    """Register ``old`` as an alias of ``new`` in tracker.toml and apply it to the store (stored
+    plans, returns and received files are rewritten to the current name), or raise
+    :class:`~tracker.problems.Refused` (see :func:`tracker.units.checked_alias`). Returns
+    {old, new, current (the name stored now), replaced ("a → b" or None), rows, unchanged}."""
+    import tomlkit
+
+    from tracker.units import Registry, checked_alias, normalize_unit
+
+    config = ws.config()
+    registry = Registry.from_config(config)
+    aliases = {str(k): str(v) for k, v in config.get("units", {}).get("aliases", {}).items()}
+    o, n = normalize_unit(old), normalize_unit(new)
+    if {normalize_unit(k): normalize_unit(v) for k, v in aliases.items()}.get(o) == n:
+        return {"old": o, "new": n, "current": registry.canonical(n), "replaced": None, "rows": 0,
+                "unchanged": True}
+    store = ws.store()
+    try:
+        known = store.unit_names() | registry.known_names()
+        table, replaced = checked_alias(aliases, old, new, known, replace=replace)
+        current = Registry(table, registry.collectives).canonical(n)
+        doc = ws.config_doc()
+        doc_aliases = doc.setdefault("units", tomlkit.table()).setdefault("aliases", tomlkit.table())
+        for k in list(doc_aliases):
+            if normalize_unit(str(k)) not in table:
+                del doc_aliases[k]
+        doc_aliases[old] = new
+        rows = store.rename_unit(o, current)
+        ws.save_config_doc(doc)
+    finally:
+        store.close()
+    return {"old": o, "new": n, "current": current, "replaced": replaced, "rows": rows, "unchanged": False}
 
 
 def find_workspace(path: str | os.PathLike | None = None, db_url: str | None = None) -> Workspace:
