@@ -134,6 +134,41 @@ return_targets = Table(
     Column("note", Text, nullable=False, default=""),
 )
 
+# Schema 3 (issue 13): the contact book and the departments' links. Self-contained: migration 3
+# creates exactly these tables (checkfirst), whatever other migrations did before it.
+# 联络员名册: one contact per concrete unit (the registry's canonical name).
+contacts = Table(
+    "contacts", metadata,
+    Column("unit", String(200), primary_key=True),
+    Column("name", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# Every nonce a unit's link for a period was signed with; the one with revoked_at NULL is live.
+link_nonces = Table(
+    "link_nonces", metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("unit", String(200), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+    Index("ix_link_nonces_unit_period", "unit", "period"),
+)
+
+# Every file or form sent through a link (its sha256 is a ``received`` row): the unit's page lists
+# them, and the rate limit counts them.
+link_files = Table(
+    "link_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nonce", String(32), nullable=False),
+    Column("sha256", String(64)),
+    Column("at", String(32), nullable=False),  # ISO timestamp (seconds)
+    Column("kind", String(8), nullable=False, default="file"),  # file | form
+    Index("ix_link_files_nonce_at", "nonce", "at"),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
 
 
@@ -154,8 +189,16 @@ def _migration_2(conn) -> None:
         ix.create(conn, checkfirst=True)
 
 
+TABLES_3 = (contacts, link_nonces, link_files)
+
+
+def _migration_3(conn) -> None:
+    for table in TABLES_3:
+        table.create(conn, checkfirst=True)
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
