@@ -506,10 +506,11 @@ class Tracker:
         return resolve(self.workspace, token, today)
 
     def link_rate_ok(self, token: str, now=None) -> bool:
-        """Whether the link may take another upload now (``[web] uploads_per_hour``, default 30)."""
+        """Whether the link may take another upload now: fewer than ``[web] uploads_per_hour``
+        (default 30) in the last hour. Raises LinkNotFound (404) for a token we did not sign."""
         from tracker.links import rate_ok
 
-        return rate_ok(self.workspace, self.resolve_link(token, now.date() if now else None).nonce, now)
+        return rate_ok(self.workspace, token, now)
 
     def collect_upload(self, token: str, data: bytes, filename: str, *, today: date | None = None):
         """A workbook sent through a unit's link: the collect path of ``tracker collect`` (archive

@@ -15,8 +15,10 @@ Answers::
     {"items":   {"2007-001": {"status": "推进中", "progress": "60", "done": "…", "problems": "…", "next": "…"}},
      "targets": {"2007-010#0": {"actual": "12.5", "note": "…"}}}
 
-Keys left out are blank cells (and blank is what the checks then judge). An item id or target key
-that is not the unit's is a UsageError (a form the page did not make).
+Keys left out are blank cells (and blank is what the checks then judge). Values are typed as Excel
+stores what a person types: text, except that a plain number in 完成进度 or 完成值 becomes that
+number (see :func:`_clean`). An item id or target key that is not the unit's is a UsageError (a
+form the page did not make).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import datetime
 
 from tracker.problems import UsageError
@@ -41,7 +44,14 @@ def form_json(unit: str, period: str, answers: dict, submitted_at: datetime | No
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
 
 
-def _clean(value):
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+def _clean(value, number: bool = False):
+    """A form value as the cell holds it when typed in Excel: text, or for the number fields
+    (progress, actual) a plain number typed as text becomes the number Excel would store
+    ("0.45" -> 0.45, as a fraction typed into the percent cell; "80%", "八十", "13万" stay text and
+    the checks judge them as they judge a workbook's)."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -49,7 +59,12 @@ def _clean(value):
     if isinstance(value, (int, float)):
         return value
     s = str(value).replace("\r\n", "\n")
-    return s if s.strip() else None
+    if not s.strip():
+        return None
+    if number and _NUMBER.match(s.strip()):
+        v = float(s.strip())
+        return int(v) if v.is_integer() and "." not in s else v
+    return s
 
 
 def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
@@ -95,7 +110,7 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
     for r in range(FIRST_ROW + 1, sh.max_row + 1):
         got = items.get(sh.cell(r, col["任务编号"]).value) or {}
         for f in ITEM_FIELDS:
-            sh.cell(r, field_col[f]).value = _clean(got.get(f))
+            sh.cell(r, field_col[f]).value = _clean(got.get(f), number=f == "progress")
     if ident.targets:
         tsh = wb[TARGET_SHEET]
         tcol = {h: i + 1 for i, h in enumerate(TARGET_HEADERS)}
@@ -103,7 +118,7 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
         for k, (iid, idx) in enumerate(ident.targets):
             r = FIRST_ROW + 1 + k
             got = targets.get(f"{iid}#{idx}") or {}
-            tsh.cell(r, tcol["完成值"]).value = _clean(got.get("actual"))
+            tsh.cell(r, tcol["完成值"]).value = _clean(got.get("actual"), number=True)
             tsh.cell(r, tcol["说明"]).value = _clean(got.get("note"))
     buf = io.BytesIO()
     wb.save(buf)

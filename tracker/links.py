@@ -226,16 +226,15 @@ def revoke(ws, period, unit: str) -> Link:
     return links_for(ws, period, [canon])[0]
 
 
-def resolve(ws, token: str, today: date | None = None) -> Resolved:
-    """The live link a token names; LinkNotFound (404) or LinkGone (410) otherwise."""
+def _lookup(ws, token: str) -> dict:
+    """The ``link_nonces`` row of a token we signed; LinkNotFound (404) otherwise."""
     from itsdangerous import BadData
     from sqlalchemy import select
 
     from tracker.periods import parse_period
     from tracker.store import link_nonces
 
-    secret = ws.secret()
-    s = serializer(secret)
+    s = serializer(ws.secret())
     token = str(token or "").strip()
     try:
         data = s.loads(token)
@@ -253,6 +252,15 @@ def resolve(ws, token: str, today: date | None = None) -> Resolved:
         store.close()
     if row is None or row["unit"] != unit or row["period"] != period:
         raise LinkNotFound("没有这个填报链接。请向办公室索取本单位的链接。")
+    return dict(row)
+
+
+def resolve(ws, token: str, today: date | None = None) -> Resolved:
+    """The live link a token names; LinkNotFound (404) or LinkGone (410) otherwise."""
+    from tracker.periods import parse_period
+
+    row = _lookup(ws, token)
+    unit, period = row["unit"], row["period"]
     config = ws.config()
     label = parse_period(period).label
     if row["revoked_at"] is not None:
@@ -262,7 +270,7 @@ def resolve(ws, token: str, today: date | None = None) -> Resolved:
     if (today or date.today()) > until:
         raise LinkGone(f"{unit} {label}的填报链接已于 {until.isoformat()} 过期。如需补报或更正, "
                        + office_contact_sentence(config), "expired", unit, period)
-    return Resolved(unit, period, nonce, until)
+    return Resolved(unit, period, row["nonce"], until)
 
 
 # -- what came through a link ----------------------------------------------------------------------------
@@ -270,13 +278,15 @@ def _ago(now: datetime, hours: float) -> str:
     return (now - timedelta(hours=hours)).isoformat(timespec="seconds")
 
 
-def rate_ok(ws, nonce: str, now: datetime | None = None) -> bool:
+def rate_ok(ws, token: str, now: datetime | None = None) -> bool:
     """Whether another upload may come through this link now: fewer than ``[web] uploads_per_hour``
-    (default 30) files and forms recorded for it in the last hour."""
+    (default 30) files and forms recorded for it in the last hour. LinkNotFound for a token we did
+    not sign (expiry and revocation are :func:`resolve`'s to judge)."""
     from sqlalchemy import func, select
 
     from tracker.store import link_files
 
+    nonce = _lookup(ws, token)["nonce"]
     now = now or datetime.now()
     limit = web_settings(ws.config())["uploads_per_hour"]
     store = ws.store()
