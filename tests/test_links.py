@@ -153,6 +153,23 @@ def test_revoke_and_reissue(ws):
     assert r.exit_code == 2 and "没有任务" in r.output
 
 
+def test_an_alias_registered_later_keeps_the_links_and_the_contact(ws, tmp_path):
+    path = filled(ws, B, tmp_path)  # B's workbook, made before the reorganisation
+    with Tracker(ws.root) as t:
+        token = token_of(t, B)
+        t.set_contact(B, "王五", "020-1", "w5@example.cn")
+    assert run(ws, "units", "alias", B, "市科学技术委员会").exit_code == 0
+    with Tracker(ws.root) as t:
+        assert t.resolve_link(token, today=DAY).unit == "市科学技术委员会"
+        assert t.contact_book()["市科学技术委员会"]["name"] == "王五" and B not in t.contact_book()
+        fo = t.collect_upload(token, path.read_bytes(), path.name, today=DAY)
+        assert fo.outcome == "accepted" and fo.unit == "市科学技术委员会"
+        new = t.revoke_link(Q1, "市科学技术委员会")
+        with pytest.raises(LinkGone):
+            t.resolve_link(token, today=DAY)  # the link signed with the old name is revoked too
+        assert t.resolve_link(new.token, today=DAY).unit == "市科学技术委员会"
+
+
 # -- uploads through a link ----------------------------------------------------------------------------
 def test_upload_through_the_link_is_collected_like_tracker_collect(ws, tmp_path):
     path = filled(ws, B, tmp_path)

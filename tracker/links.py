@@ -171,15 +171,25 @@ def _new_nonce(conn, unit: str, period: str) -> str:
 
 
 def issue(ws, period, units: list[str]) -> dict[str, str]:
-    """unit -> its live nonce for PERIOD, issuing one where there is none (one transaction)."""
+    """unit -> its live nonce for PERIOD, issuing one where there is none (one transaction; when
+    another process issued one meanwhile, the unique index on live nonces refuses ours and the
+    transaction is read again)."""
+    from sqlalchemy.exc import IntegrityError
+
     period = str(period)
     store = ws.store()
     try:
-        with store.begin() as conn:
-            live = _live_nonces(conn, period, list(units))
-            for u in units:
-                if u not in live:
-                    live[u] = _new_nonce(conn, u, period)
+        for attempt in range(3):
+            try:
+                with store.begin() as conn:
+                    live = _live_nonces(conn, period, list(units))
+                    for u in units:
+                        if u not in live:
+                            live[u] = _new_nonce(conn, u, period)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
     finally:
         store.close()
     return {u: live[u] for u in units}
@@ -211,14 +221,17 @@ def revoke(ws, period, unit: str) -> Link:
     from tracker.units import Registry
 
     period = str(parse_period(str(period)))
-    canon = Registry.from_config(ws.config()).canonical(unit)
+    registry = Registry.from_config(ws.config())
+    canon = registry.canonical(unit)
     units = template_units(ws, period)
     if canon not in units:
         raise UsageError(f"单位“{unit}”在 {period[:4]} 年计划中没有任务, 没有填报链接")
     store = ws.store()
     try:
         with store.begin() as conn:
-            conn.execute(update(link_nonces).where(link_nonces.c.unit == canon, link_nonces.c.period == period,
+            # every live link of the unit, also one signed with a name it had before an alias
+            names = [u for u in _live_nonces(conn, period) if registry.canonical(u) == canon]
+            conn.execute(update(link_nonces).where(link_nonces.c.unit.in_(names), link_nonces.c.period == period,
                                                    link_nonces.c.revoked_at.is_(None)).values(revoked_at=now_iso()))
             _new_nonce(conn, canon, period)
     finally:
@@ -270,7 +283,10 @@ def resolve(ws, token: str, today: date | None = None) -> Resolved:
     if (today or date.today()) > until:
         raise LinkGone(f"{unit} {label}的填报链接已于 {until.isoformat()} 过期。如需补报或更正, "
                        + office_contact_sentence(config), "expired", unit, period)
-    return Resolved(unit, period, row["nonce"], until)
+    from tracker.units import Registry
+
+    # a link keeps the name it was signed with; an alias registered since maps it to today's name
+    return Resolved(Registry.from_config(config).canonical(unit), period, row["nonce"], until)
 
 
 # -- what came through a link ----------------------------------------------------------------------------

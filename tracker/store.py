@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 
 from tracker.model import LEAD, PARTICIPANT, Item, Plan, Target
@@ -155,6 +156,9 @@ link_nonces = Table(
     Column("issued_at", String(32), nullable=False),
     Column("revoked_at", String(32)),
     Index("ix_link_nonces_unit_period", "unit", "period"),
+    # at most one live nonce per unit and period, even when two processes issue at once
+    Index("ux_link_nonces_live", "unit", "period", unique=True,
+          sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
 )
 
 # Every file or form sent through a link (its sha256 is a ``received`` row): the unit's page lists
@@ -361,6 +365,10 @@ class Store:
         n = conn.execute(item_units.update().where(item_units.c.unit == old).values(unit=new)).rowcount
         n += conn.execute(returns.update().where(returns.c.unit == old).values(unit=new)).rowcount
         n += conn.execute(received.update().where(received.c.unit == old).values(unit=new)).rowcount
+        # the contact book follows (unless NEW has a contact of its own); links keep the name they
+        # were signed with, and tracker.links resolves it through the registry
+        if conn.execute(select(contacts.c.unit).where(contacts.c.unit == new)).first() is None:
+            n += conn.execute(contacts.update().where(contacts.c.unit == old).values(unit=new)).rowcount
         return n
 
     # -- for tests and diagnostics ---------------------------------------------------------------

@@ -68,7 +68,7 @@ def write_remind(path: Path, status: dict, config: dict, today: date | None = No
         notes.append(t("请尽快报送。"))
     columns = [col("编号", "int", width=6), col("单位", "text", max_width=26),
                col("本单位角色", "center", width=10), col("任务编号", "center", width=11),
-               col("序号", "int", width=6, ctx="item"), col("工作内容", "wide", width=50),
+               col("序号", "int", width=6, ctx="item"), col("工作内容", "wide", width=70),
                col("截止日期", "date", width=12), col("联系人", "text", max_width=10),
                col("联系电话", "text", max_width=16), col("电子邮箱", "text", max_width=26)]
     rows = remind_rows(status, lang, contacts)
