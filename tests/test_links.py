@@ -225,6 +225,16 @@ def test_another_units_workbook_is_rejected_and_nothing_stored(ws, tmp_path):
     assert returns_json(ws) == after
 
 
+def test_upload_names_are_only_names(ws, tmp_path):
+    path = filled(ws, B, tmp_path)
+    with Tracker(ws.root) as t:
+        fo = t.collect_upload(token_of(t, B), path.read_bytes(), "../../etc/x:y?.xlsx", today=DAY)
+        assert fo.outcome == "accepted" and fo.name == "x_y_.xlsx" and fo.file == "x:y?.xlsx"  # file: as given
+        fo = t.collect_upload(token_of(t, B), b"\x00" * 10, "", today=DAY)
+        assert fo.outcome == "rejected" and fo.name == "upload.xlsx"
+    assert not (ws.root.parent / "etc").exists()
+
+
 def test_another_periods_workbook_is_rejected(ws, tmp_path):
     with Tracker(ws.root) as t:
         t.templates("2007Q2")

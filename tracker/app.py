@@ -525,7 +525,7 @@ class Tracker:
 
         link = self.resolve_link(token, today)
         with tempfile.TemporaryDirectory(prefix="tracker-upload-") as tmp:
-            path = Path(tmp) / (safe_filename(Path(filename or "upload.xlsx").name)[-100:] or "upload.xlsx")
+            path = Path(tmp) / safe_filename(Path(filename or "").name or "upload.xlsx")[-100:]
             path.write_bytes(bytes(data))
             fo = self._collect_bound(path, link, today)
         fo.file = Path(filename or path.name).name
