@@ -555,3 +555,30 @@ def test_remind_send_without_a_server_says_what_to_configure(ws, tmp_path):
     set_config(ws, "mail", host="127.0.0.1", port=1, sender="a@b.cn")
     r = run(ws, "remind", Q1, "--send")
     assert r.exit_code == 2 and "发送邮件失败" in r.output and "Traceback" not in r.output
+
+
+def test_links_uploads_and_contacts_on_either_database(db_url, tmp_path):
+    """The same flow on SQLite and PostgreSQL (schema 3's partial unique index, the page's queries)."""
+    from filling import UNITS_TOML, guangzhou_like_plan
+
+    from tracker.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws", db_url, UNITS_TOML)
+    with Tracker(ws.root) as t:
+        t.store.save_plan(guangzhou_like_plan())
+        t.templates(Q1)
+        first = {k.unit: k.token for k in t.links(Q1).links}
+        assert {k.unit: k.token for k in t.links(Q1).links} == first
+        new = t.revoke_link(Q1, B)
+        with pytest.raises(LinkGone):
+            t.resolve_link(first[B], today=DAY)
+        path = filled(ws, B, tmp_path)
+        assert t.collect_upload(new.token, path.read_bytes(), path.name, today=DAY).outcome == "accepted"
+        wrong = t.collect_upload(first[A], path.read_bytes(), path.name, today=DAY)
+        assert [p.code for p in wrong.problems] == ["link-unit-mismatch"]
+        assert [s["outcome"] for s in t.link_page(new.token, today=DAY)["sent"]] == ["accepted"]
+        assert [s["outcome"] for s in t.link_page(first[A], today=DAY)["sent"]] == ["rejected"]
+        t.import_contacts(contact_xlsx(tmp_path / "名册.xlsx"))
+        t.import_contacts(contact_xlsx(tmp_path / "名册.xlsx"))  # again: replaced, not doubled
+        assert sorted(c["unit"] for c in t.contacts()) == sorted([A, B, "天河区知识产权局"])
+        assert t.link_rate_ok(new.token)
