@@ -354,6 +354,9 @@ def test_online_fill_is_checked_like_a_workbook(ws):
         assert fo.outcome == "rejected" and t.returns(Q1) == []
         got = {(p.code, p.sheet, p.cell) for p in fo.problems}
         assert ("progress-not-number", "任务填报", "H3") in got and ("target-not-number", "指标填报", "D3") in got
+        fields = {(d["code"], d.get("item") or d.get("target"), d.get("field")) for d in t.form_problems(token, fo, DAY)}
+        assert ("progress-not-number", "2007-010", "progress") in fields
+        assert ("target-not-number", "2007-025#0", "actual") in fields
         fo = t.submit_form(token, {"items": {}}, today=DAY)  # nothing filled: every field missing
         assert {p.code for p in fo.problems} >= {"status-missing", "progress-missing"}
         with pytest.raises(UsageError):

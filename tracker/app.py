@@ -568,6 +568,16 @@ class Tracker:
         record(self.workspace, link.nonce, fo.sha256 or None, "form")
         return fo
 
+    def form_problems(self, token: str, outcome, today: date | None = None) -> list[dict]:
+        """The problems of a form's outcome, each with the form field it is about (``item`` and
+        ``field``, or ``target`` and ``field``; none for a problem of the whole form), so the page
+        can show each one beside its field."""
+        from tracker.form import field_of
+
+        page = self.link_page(token, today)
+        items, targets = [i["id"] for i in page["items"]], [x["key"] for x in page["targets"]]
+        return [{**p.to_dict(), **(field_of(p, items, targets) or {})} for p in outcome.problems]
+
     def receipt_text(self, outcome) -> str:
         """The 回执 of a FileOutcome, as written to outbox/receipts (without the BOM and CR)."""
         from tracker.returns import receipt_text

@@ -125,6 +125,28 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
     return buf.getvalue()
 
 
+def field_of(problem, items: list[str], targets: list[str]) -> dict | None:
+    """The form field a problem of a form's workbook is about: ``{"item": id, "field": name}`` or
+    ``{"target": "item#idx", "field": "actual"|"note"}``, from its sheet and cell (the workbook
+    :func:`form_workbook` makes has the template's layout: the k-th item on row FIRST_ROW + 1 + k).
+    ``items``/``targets``: the unit's item ids and target keys in template order (``link_page``'s
+    ``items[*].id`` and ``targets[*].key``). None for a problem of the whole file."""
+    from tracker.problems import col_letter
+    from tracker.templates import FIRST_ROW, HEADERS, INPUT_COLUMNS, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
+
+    m = re.match(r"^([A-Z]+)(\d+)$", problem.cell or "")
+    if not m:
+        return None
+    k = int(m.group(2)) - 1 - FIRST_ROW
+    if problem.sheet == TASK_SHEET and 0 <= k < len(items):
+        by_letter = {col_letter(HEADERS.index(h)): f for h, f in zip(INPUT_COLUMNS, ITEM_FIELDS, strict=True)}
+        return {"item": items[k], "field": by_letter.get(m.group(1), "")}
+    if problem.sheet == TARGET_SHEET and 0 <= k < len(targets):
+        by_letter = {col_letter(TARGET_HEADERS.index("完成值")): "actual", col_letter(TARGET_HEADERS.index("说明")): "note"}
+        return {"target": targets[k], "field": by_letter.get(m.group(1), "")}
+    return None
+
+
 def form_file_name(period, unit: str, json_sha: str) -> str:
     from tracker.templates import safe_filename
 
@@ -135,4 +157,4 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["form_json", "form_workbook", "form_file_name", "ITEM_FIELDS", "TARGET_FIELDS"]
+__all__ = ["form_json", "form_workbook", "form_file_name", "field_of", "ITEM_FIELDS", "TARGET_FIELDS"]
