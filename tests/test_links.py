@@ -222,6 +222,11 @@ def test_another_units_workbook_is_rejected_and_nothing_stored(ws, tmp_path):
         assert {k: v for k, v in t.store.dump().items() if k != "link_files"} == \
             {k: v for k, v in dump.items() if k != "link_files"}
     assert receipt_a.read_text(encoding="utf-8-sig") == text_a and Path(again.receipt) != receipt_a
+    with Tracker(ws.root) as t:  # B's page shows it rejected, with the receipt B got; A's page not at all
+        sent = t.link_page(token_of(t, B), today=DAY)["sent"]
+        assert [(s["outcome"], s["receipt"]) for s in sent] == [("rejected", again.receipt)]
+        assert "link-unit-mismatch" in sent[0]["receipt_text"] or "本单位的链接" in sent[0]["receipt_text"]
+        assert [s["via_link"] for s in t.link_page(token_of(t, A), today=DAY)["sent"]] == [False]
     assert returns_json(ws) == after
 
 

@@ -594,6 +594,9 @@ class Tracker:
         from tracker.returns import stored_outcome
         from tracker.templates import STATUSES, previous_returns
 
+        def answers(r):
+            return None if r is None else {k: r[k] for k in ("status", "progress", "done", "problems", "next")}
+
         link = self.resolve_link(token, today)
         p = parse_period(link.period)
         plan = self.plan(p.year)
@@ -617,10 +620,6 @@ class Tracker:
                                          if i < len(cur_t) else None)}
                     mine_t.append(entry)
             targets += mine_t
-
-            def answers(r):
-                return None if r is None else {k: r[k] for k in ("status", "progress", "done", "problems", "next")}
-
             items.append({"id": it.id, "number": it.number, "category_no": it.category_no,
                           "category": it.category, "content": it.content, "role": role,
                           "role_label": ROLE_LABEL[role], "previous": answers(pr), "current": answers(cur),
@@ -633,6 +632,7 @@ class Tracker:
             wrong = link_problems_for(fo, link)
             if wrong:  # another unit's (or period's) file accepted before, sent through this link
                 fo.outcome, fo.problems = "rejected", wrong
+                fo.receipt = fo.receipt.replace("-回执.txt", "-链接退回-回执.txt")  # as Collector wrote it
             sent.append({**fo.to_dict(), "outcome": fo.outcome, "accepted": fo.accepted, "name": fo.name,
                          "via_link": f["via_link"], "kind": f["kind"], "at": f["at"],
                          "receipt_text": self.receipt_text(fo)})

@@ -328,24 +328,29 @@ def record(ws, nonce: str, sha256: str | None, kind: str = "file", now: datetime
 
 
 def sent_through(conn, unit: str, period: str) -> list[dict]:
-    """Files sent for (unit, period): through any of the unit's links for it, and by other ways
-    (e-mail, OA: ``tracker collect``) where the workbook names the unit. Files sent through another
-    unit's link are not listed. [{sha256, at, via_link, kind}] oldest first."""
+    """Files sent for (unit, period): through any of the unit's links for it, and the unit's own
+    workbooks received otherwise (e-mail, OA: ``tracker collect``), except one that was rejected
+    after it came through another unit's link (that one is the other unit's business: it is on the
+    other unit's page). [{sha256, at, received_at, via_link, kind}] oldest first."""
     from sqlalchemy import select
 
     from tracker.store import link_files, link_nonces, received
 
     mine = select(link_nonces.c.nonce).where(link_nonces.c.unit == unit, link_nonces.c.period == period)
     out: dict[str, dict] = {}
-    for sha, at, kind in conn.execute(select(link_files.c.sha256, link_files.c.at, link_files.c.kind)
-                                      .where(link_files.c.nonce.in_(mine), link_files.c.sha256.is_not(None))
-                                      .order_by(link_files.c.at, link_files.c.id)):
-        out.setdefault(sha, {"sha256": sha, "at": at, "via_link": True, "kind": kind})
-    any_link = select(link_files.c.sha256).where(link_files.c.sha256.is_not(None))
-    for sha, at in conn.execute(select(received.c.sha256, received.c.received_at).where(
-            received.c.unit == unit, received.c.period == period, received.c.sha256.not_in(any_link))):
-        out.setdefault(sha, {"sha256": sha, "at": at, "via_link": False, "kind": "file"})
-    return sorted(out.values(), key=lambda d: d["at"])
+    for sha, at, kind, day in conn.execute(
+            select(link_files.c.sha256, link_files.c.at, link_files.c.kind, received.c.received_at)
+            .join(received, received.c.sha256 == link_files.c.sha256)
+            .where(link_files.c.nonce.in_(mine)).order_by(link_files.c.at, link_files.c.id)):
+        out.setdefault(sha, {"sha256": sha, "at": at, "received_at": day, "via_link": True, "kind": kind})
+    others = set(conn.execute(select(link_files.c.sha256).where(
+        link_files.c.sha256.is_not(None), link_files.c.nonce.not_in(mine))).scalars())
+    for sha, at, outcome in conn.execute(select(received.c.sha256, received.c.received_at, received.c.outcome)
+                                         .where(received.c.unit == unit, received.c.period == period)):
+        if sha not in out and not (sha in others and outcome == "rejected"):
+            out[sha] = {"sha256": sha, "at": at, "received_at": at, "via_link": False, "kind": "file"}
+    # by the office's date (the one receipts show), then by arrival
+    return sorted(out.values(), key=lambda d: (d["received_at"], d["at"]))
 
 
 def link_problems_for(fo, link) -> list:
