@@ -59,16 +59,16 @@ def test_remind_xlsx(status, tmp_path):
     assert "截止日期: 2007-04-10" in ws["A2"].value and "未报送单位 2 个" in ws["A2"].value
     assert "联系人: 王小明" in ws["A3"].value and "020-12345678" in ws["A3"].value
     assert table_of(ws, 4) == [
-        ["编号", "单位", "本单位角色", "任务编号", "序号", "工作内容", "截止日期"],
-        [1, "天河区政府", "牵头", "2007-003", 3, "各区设立专项资金", "2007-04-10"],
-        [2, "市财政局", "参与", "2007-003", 3, "各区设立专项资金", "2007-04-10"],
-        [2, "市财政局", "牵头", "2007-004", 4, "市财政设立专项资金", "2007-04-10"],
+        ["编号", "单位", "本单位角色", "任务编号", "序号", "工作内容", "截止日期", "联系人", "联系电话", "电子邮箱"],
+        [1, "天河区政府", "牵头", "2007-003", 3, "各区设立专项资金", "2007-04-10", None, None, None],
+        [2, "市财政局", "参与", "2007-003", 3, "各区设立专项资金", "2007-04-10", None, None, None],
+        [2, "市财政局", "牵头", "2007-004", 4, "市财政设立专项资金", "2007-04-10", None, None, None],
     ]
     # print-ready: header frozen and repeated, A4 landscape, filter over the table
     assert ws.freeze_panes == "A5"
     assert ws.print_title_rows == "$4:$4"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
-    assert ws.auto_filter.ref == "A4:G7"
+    assert ws.auto_filter.ref == "A4:J7"
     assert ws["F5"].alignment.wrap_text
 
 

@@ -366,7 +366,8 @@ def test_remind_in_english(period_ws, tmp_path):
                                      "Leading Group Office on ")
     assert ws["A3"].value == "Please submit your return as soon as possible.   Contact: 王小明   Phone: 020-12345678"
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
-    assert rows[0] == ["No.", "Unit", "Role of the unit", "Item ID", "Item no.", "Work item", "Due date"]
+    assert rows[0] == ["No.", "Unit", "Role of the unit", "Item ID", "Item no.", "Work item", "Due date",
+                       "Contact", "Phone", "Email"]
     assert rows[1][:3] == [1, "天河区政府", "Lead"]
     assert {row[2] for row in rows[1:]} == {"Lead", "Participant"}
     assert untranslated(xlsx_text(tmp_path / "r.xlsx"), data_strings(period_ws)) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tracker.model import Item, Plan, Target
 from tracker.store import SCHEMA_VERSION, Store
 
@@ -92,6 +94,43 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
     names = {ix["name"] for ix in inspect(s.engine).get_indexes("returns")}
     assert {"ix_returns_unit_period", "ix_returns_period"} <= names
     s.save_plan(small_plan())
+    assert s.load_plan(2007).items[0].number == 1
+    s.close()
+
+
+def test_a_version_2_store_gets_the_contact_and_link_tables(db_url):
+    """Schema 6 (issue 13) adds contacts, link_nonces and link_files to a store of schema 2, data kept;
+    the migration creates exactly its own tables, so it runs after any other one."""
+    from sqlalchemy import create_engine, inspect
+
+    from tracker import store as st
+
+    s = Store(db_url)
+    s.save_plan(small_plan())
+    s.close()
+    eng = create_engine(db_url)
+    with eng.begin() as conn:  # back to schema 2: without the tables of migration 3
+        for table in reversed(st.TABLES_6):
+            table.drop(conn)
+        conn.execute(st.meta.update().where(st.meta.c.key == st.SCHEMA_VERSION_KEY).values(value="2"))
+    assert not {"contacts", "link_nonces", "link_files"} & set(inspect(eng).get_table_names())
+    eng.dispose()
+    s = Store(db_url)
+    assert s.schema_version() == SCHEMA_VERSION >= 3
+    assert {"contacts", "link_nonces", "link_files"} <= set(inspect(s.engine).get_table_names())
+    assert "ix_link_nonces_unit_period" in {ix["name"] for ix in inspect(s.engine).get_indexes("link_nonces")}
+    with s.begin() as conn:
+        conn.execute(st.contacts.insert().values(unit="市财政局", name="李四", phone="1", email="", updated_at="x"))
+    assert s.dump()["contacts"] == [("市财政局", "李四", "1", "", "x")]
+    from sqlalchemy.exc import IntegrityError
+
+    row = {"unit": "市财政局", "period": "2007Q1", "issued_at": "x"}
+    with s.begin() as conn:
+        conn.execute(st.link_nonces.insert().values(nonce="a" * 16, revoked_at="y", **row))
+        conn.execute(st.link_nonces.insert().values(nonce="b" * 16, **row))
+    with pytest.raises(IntegrityError), s.begin() as conn:  # one live link per unit and period
+        conn.execute(st.link_nonces.insert().values(nonce="c" * 16, **row))
+    assert len(s.dump()["link_nonces"]) == 2
     assert s.load_plan(2007).items[0].number == 1
     s.close()
 

@@ -27,13 +27,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from tracker.links import LinkError, LinkGone, LinkNotFound  # (stdlib only at import: itsdangerous is lazy)
 from tracker.problems import InputError, Problems, Refused, UsageError, WorkspaceError
 
 Progress = Callable[[int, int, str], None]
 
-__all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "InputError", "UsageError",
-           "WorkspaceError", "Refused", "Problems", "setup_workspace", "restore", "backup_workspace_name", "init_workspace", "run_demo", "parse_period", "tr",
-           "format_graph_stats", "dumps", "store_error", "check_workspace"]
+__all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "ContactsResult", "LinksResult",
+           "InputError", "UsageError", "WorkspaceError", "Refused", "LinkError", "LinkNotFound", "LinkGone",
+           "Problems", "setup_workspace", "init_workspace", "restore", "backup_workspace_name", "run_demo",
+           "parse_period", "tr", "format_graph_stats", "dumps", "store_error", "check_workspace"]
 
 
 def dumps(data, indent: int | None = None) -> str:
@@ -55,6 +57,16 @@ def check_workspace(root=None, db_url: str | None = None) -> dict:
     from tracker.check import check_workspace as check
 
     return check(root, db_url)
+
+
+def upload_name(filename: str | None, default: str) -> str:
+    """An uploaded file's name as a safe bare name (no folder, valid on Windows and Linux); the
+    suffix is kept, since the importers and collect read it."""
+    from tracker.files import safe_file_name
+
+    given = Path(str(filename or "").replace("\\", "/")).name or default
+    stem, suffix = Path(given).stem, Path(given).suffix.lower()[:10]
+    return safe_file_name(stem or Path(default).stem, suffix=suffix)
 
 
 def tr(text: str, lang: str = "zh", /, **fields) -> str:
@@ -123,6 +135,30 @@ class ImportResult:
 class RemindResult:
     path: Path
     status: dict
+    contacts: dict = field(default_factory=dict)  # unit -> {name, phone, email} of the missing units
+
+
+@dataclass
+class ContactsResult:
+    """What importing a contact list gave: the contacts stored, the rows skipped, the warnings."""
+
+    stored: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {unit, sheet, row, reason}
+    problems: Problems = field(default_factory=Problems)
+
+    def to_dict(self) -> dict:
+        return {"stored": self.stored, "skipped": self.skipped,
+                "warnings": [w.to_dict() for w in self.problems.warnings]}
+
+
+@dataclass
+class LinksResult:
+    period: str
+    links: list = field(default_factory=list)  # tracker.links.Link
+
+    def to_dict(self) -> dict:
+        """``tracker links PERIOD --json``."""
+        return {"links": [k.to_dict() for k in self.links]}
 
 
 @dataclass
@@ -286,12 +322,9 @@ class Tracker:
     def _import_bytes(self, data: bytes, filename: str, *, dry_run: bool, **kw) -> ImportResult:
         import tempfile
 
-        from tracker.files import safe_file_name
-
         # The importers sniff content, but a year or a name may come from the file's name: keep it.
         with tempfile.TemporaryDirectory(prefix="tracker-import-") as tmp:
-            given = Path(filename)
-            path = Path(tmp) / safe_file_name(given.stem, suffix=given.suffix.lower()[:10])
+            path = Path(tmp) / upload_name(filename, "upload")
             path.write_bytes(data)
             res = self.import_plan(path, dry_run=dry_run, **kw)
         if res.plan is not None:
@@ -424,8 +457,41 @@ class Tracker:
 
         st = self.status(period)
         path = Path(output) if output else self.folder("outbox") / f"{st['period']}-催报名单.xlsx"
-        write_remind(path, st, self.config, lang=self.lang(lang))
-        return RemindResult(path, st)
+        book = self.contact_book()
+        mine = {u: book[u] for u in st["missing"] if u in book}
+        write_remind(path, st, self.config, lang=self.lang(lang), contacts=mine)
+        return RemindResult(path, st, mine)
+
+    def send_reminders(self, period, *, dry_run: bool = False, today: date | None = None) -> dict:
+        """E-mail each missing unit with an e-mail in the contact book one reminder (its own link,
+        the deadline, the office's contact) through ``[mail]``; with ``dry_run`` only build them.
+        ``{"period", "dry_run", "sent", "messages": [{unit, to, contact, subject, url, body}],
+        "no_email": [units]}``."""
+        from tracker.links import links_for
+        from tracker.mail import Reminder, mail_settings, reminder_body, send_messages
+
+        settings = mail_settings(self.config)
+        st = self.status(period)
+        book = self.contact_book()
+        detail = {d["unit"]: d for d in st["missing_detail"]}
+        with_mail = [u for u in st["missing"] if book.get(u, {}).get("email")]
+        links = {k.unit: k for k in links_for(self.workspace, st["period"], with_mail)} if with_mail else {}
+        label = parse_period(st["period"]).label
+        today = today or date.today()
+        messages = []
+        for u in with_mail:
+            c, k = book[u], links[u]
+            items = detail[u]["items"]
+            body = reminder_body(unit=u, contact=c.get("name", ""), label=label, due=st["due"], url=k.url,
+                                 expires=k.expires, n_items=len(items),
+                                 n_lead=sum(1 for it in items if it["role"] == "lead"), config=self.config,
+                                 today=today)
+            messages.append(Reminder(u, c["email"], f"【催报】{label}工作任务进展情况 ({u})", body, k.url,
+                                     c.get("name", "")))
+        sent = 0 if dry_run else send_messages(messages, settings)
+        return {"period": st["period"], "dry_run": dry_run, "sent": sent,
+                "messages": [m.to_dict() for m in messages],
+                "no_email": [u for u in st["missing"] if u not in with_mail]}
 
     def bulletin(self, period, *, output: Path | None = None, lang: str | None = None) -> list[Path]:
         """The quarterly bulletin (xlsx and docx); the paths written."""
@@ -434,6 +500,239 @@ class Tracker:
         st = self.status(period)
         out_dir = Path(output) if output else self.folder("reports") / st["period"]
         return list(write_bulletin(out_dir, st, self.config, lang=self.lang(lang)))
+
+    # -- the contact book (联络员名册) -----------------------------------------------------------------
+    def contact_book(self) -> dict[str, dict]:
+        """unit -> {unit, name, phone, email, updated_at}."""
+        from tracker.contacts import load_contacts
+
+        return load_contacts(self.store)
+
+    def contacts(self) -> list[dict]:
+        """``tracker units contacts --json``'s ``contacts``, by unit name."""
+        return list(self.contact_book().values())
+
+    def set_contact(self, unit: str, name: str = "", phone: str = "", email: str = "") -> dict | None:
+        """Set UNIT's contact (its canonical name); all three empty removes it. Returns the contact."""
+        from tracker.contacts import EMAIL, ContactRow, save_contacts
+
+        canon = self.registry.canonical(unit or "")
+        if not canon:
+            raise UsageError("单位名称不能为空")
+        name, phone, email = (str(x or "").strip() for x in (name, phone, email))
+        if email and not EMAIL.match(email):
+            raise UsageError(f"“{email}”不是电子邮箱地址")
+        save_contacts(self.store, [ContactRow(canon, name, phone, email)])
+        return self.contact_book().get(canon)
+
+    def known_units(self) -> set[str]:
+        """Every concrete unit of the current plans (collectives expanded), and the plans' names."""
+        from tracker.assignments import assign
+
+        registry, store = self.registry, self.store
+        out: set[str] = set()
+        for row in store.list_plans():
+            if row["current"]:
+                plan = store.load_plan(row["year"])
+                out.update(assign(plan, registry).units)
+                out.update(registry.canonical(u["name"]) for u in plan.units())
+        return out
+
+    def import_contacts(self, source: Path | bytes, *, filename: str | None = None) -> ContactsResult:
+        """Import the contact list a clerk has (xlsx/xls/ods/csv; columns found by their header
+        words). Unit names go through the registry's canonical(); a unit no current plan has is
+        skipped with a warning naming the row. Raises InputError for a file without such a table."""
+        import tempfile
+
+        from tracker.contacts import read_contacts, save_contacts
+
+        if isinstance(source, bytes | bytearray):
+            with tempfile.TemporaryDirectory(prefix="tracker-contacts-") as tmp:
+                path = Path(tmp) / upload_name(filename, "contacts.xlsx")
+                path.write_bytes(bytes(source))
+                return self.import_contacts(path)
+        path = Path(source)
+        if not path.exists():
+            raise InputError(Problems().add("unreadable", "文件不存在", file=str(source)))
+        rows, problems = read_contacts(path)
+        known = self.known_units()
+        if not known:
+            raise UsageError("工作区里还没有计划, 无法核对单位名称; 请先运行 tracker plan import")
+        registry = self.registry
+        res = ContactsResult(problems=problems)
+        keep = []
+        for c in rows:
+            canon = registry.canonical(c.unit)
+            if canon not in known:
+                problems.warn("contact-unit-unknown", f"单位“{c.unit}”不在现行计划中, 该行未导入 (如为别名, 请先用 "
+                              "tracker units alias 登记)", file=path.name, sheet=c.sheet, row=c.row)
+                res.skipped.append({"unit": c.unit, "sheet": c.sheet, "row": c.row, "reason": "unit-unknown"})
+                continue
+            c.unit = canon
+            keep.append(c)
+        save_contacts(self.store, keep)
+        book = self.contact_book()
+        res.stored = [book[u] for u in dict.fromkeys(c.unit for c in keep) if u in book]
+        return res
+
+    # -- the units' links (docs/links.md) ----------------------------------------------------------
+    def links(self, period) -> LinksResult:
+        """The link of every unit that receives a template for PERIOD (issued where missing)."""
+        from tracker.links import links_for
+
+        p = str(parse_period(period))
+        return LinksResult(p, links_for(self.workspace, p))
+
+    def revoke_link(self, period, unit: str):
+        """Revoke UNIT's link for PERIOD; returns its new Link (the old one now answers 410)."""
+        from tracker.links import revoke
+
+        return revoke(self.workspace, str(parse_period(period)), unit)
+
+    def resolve_link(self, token: str, today: date | None = None):
+        """(unit, period, nonce, expires) of a live link. Raises LinkNotFound (404: tampered or
+        unknown) or LinkGone (410: expired or revoked; its message says whom to contact)."""
+        from tracker.links import resolve
+
+        return resolve(self.workspace, token, today)
+
+    def link_rate_ok(self, token: str, now=None) -> bool:
+        """Whether the link may take another upload now: fewer than ``[web] uploads_per_hour``
+        (default 30) in the last hour. Raises LinkNotFound (404) for a token we did not sign."""
+        from tracker.links import rate_ok
+
+        return rate_ok(self.workspace, token, now)
+
+    def collect_upload(self, token: str, data: bytes, filename: str, *, today: date | None = None):
+        """A workbook sent through a unit's link: the collect path of ``tracker collect`` (archive
+        first, every check, supersede, receipt), bound to the link's unit and period (another's
+        workbook is rejected: link-unit-mismatch / link-period-mismatch, nothing stored). ``today``:
+        the day it arrives (default today). Returns its FileOutcome (``to_dict`` is its entry in
+        ``tracker collect --json``)."""
+        import tempfile
+
+        from tracker.links import record
+
+        link = self.resolve_link(token, today)
+        with tempfile.TemporaryDirectory(prefix="tracker-upload-") as tmp:
+            path = Path(tmp) / upload_name(filename, "upload.xlsx")
+            path.write_bytes(bytes(data))
+            fo = self._collect_bound(path, link, today)
+        fo.file = Path(filename or path.name).name
+        record(self.workspace, link.nonce, fo.sha256 or None, "file")
+        return fo
+
+    def _collect_bound(self, path: Path, link, today: date | None):
+        from tracker.returns import Collector
+
+        c = Collector(self.workspace, received=today, link=(link.unit, link.period))
+        try:
+            fo = c.collect_file(path)
+            c.flush()
+        finally:
+            c.close()
+        return fo
+
+    def submit_form(self, token: str, answers: dict, *, today: date | None = None):
+        """The online form of a unit's link: its JSON archived (with its SHA-256) first, then the
+        workbook those answers make (tracker.form) through the same path as :meth:`collect_upload`,
+        so the checks, the stored return, the superseding and the receipt are a workbook's."""
+        import tempfile
+
+        from tracker.form import form_file_name, form_json, form_workbook, sha256
+        from tracker.links import record
+        from tracker.returns import archive_file
+
+        link = self.resolve_link(token, today)
+        if not isinstance(answers, dict):
+            raise UsageError("表单内容无效")
+        doc = form_json(link.unit, link.period, answers)
+        json_sha = sha256(doc)
+        archive_file(self.workspace, json_sha, ".json", doc)  # before anything else happens
+        data = form_workbook(self.workspace, link.unit, link.period, answers)
+        with tempfile.TemporaryDirectory(prefix="tracker-form-") as tmp:
+            path = Path(tmp) / form_file_name(link.period, link.unit, json_sha)
+            path.write_bytes(data)
+            fo = self._collect_bound(path, link, today)
+        fo.file = path.name
+        record(self.workspace, link.nonce, fo.sha256 or None, "form")
+        return fo
+
+    def form_problems(self, token: str, outcome, today: date | None = None) -> list[dict]:
+        """The problems of a form's outcome, each with the form field it is about (``item`` and
+        ``field``, or ``target`` and ``field``; none for a problem of the whole form), so the page
+        can show each one beside its field."""
+        from tracker.form import field_of
+
+        page = self.link_page(token, today)
+        items, targets = [i["id"] for i in page["items"]], [x["key"] for x in page["targets"]]
+        return [{**p.to_dict(), **(field_of(p, items, targets) or {})} for p in outcome.problems]
+
+    def receipt_text(self, outcome) -> str:
+        """The 回执 of a FileOutcome, as written to outbox/receipts (without the BOM and CR)."""
+        from tracker.returns import receipt_text
+
+        return receipt_text(outcome, self.config)
+
+    def link_page(self, token: str, today: date | None = None) -> dict:
+        """What the unit's page shows: unit, period, due date and days left, its items with its
+        role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
+        every file it sent this period with its outcome and receipt. Only this unit's data."""
+        from tracker.assignments import assign
+        from tracker.links import link_problems_for, sent_through
+        from tracker.model import LEAD, ROLE_LABEL
+        from tracker.returns import stored_outcome
+        from tracker.templates import STATUSES, previous_returns
+
+        def answers(r):
+            return None if r is None else {k: r[k] for k in ("status", "progress", "done", "problems", "next")}
+
+        link = self.resolve_link(token, today)
+        p = parse_period(link.period)
+        plan = self.plan(p.year)
+        rows = assign(plan, self.registry).items_of(link.unit)
+        prev = previous_returns(self.store, p, [link.unit]).get(link.unit, {})
+        now = {r["item"]: r for r in self.returns(p, link.unit)}
+        due = p.due(self.config)
+        items, targets = [], []
+        for it, role in rows:
+            pr, cur = prev.get(it.id), now.get(it.id)
+            mine_t = []
+            if role == LEAD:
+                prev_t = {t["idx"]: t for t in (pr or {}).get("targets", [])}
+                cur_t = (cur or {}).get("targets", [])
+                for i, t in enumerate(it.targets):
+                    entry = {"key": f"{it.id}#{i}", "item": it.id, "idx": i, "metric": t.metric,
+                             "target": t.describe(),
+                             "previous": ({"actual": prev_t[i]["actual"], "note": prev_t[i]["note"]}
+                                          if i in prev_t else None),
+                             "current": ({"actual": cur_t[i]["actual"], "note": cur_t[i]["note"]}
+                                         if i < len(cur_t) else None)}
+                    mine_t.append(entry)
+            targets += mine_t
+            items.append({"id": it.id, "number": it.number, "category_no": it.category_no,
+                          "category": it.category, "content": it.content, "role": role,
+                          "role_label": ROLE_LABEL[role], "previous": answers(pr), "current": answers(cur),
+                          "targets": mine_t})
+        sent = []
+        with self.store.read() as conn:
+            files = sent_through(conn, link.unit, link.period)
+        for f in files:
+            fo = stored_outcome(self.workspace, f["sha256"])
+            wrong = link_problems_for(fo, link)
+            if wrong:  # another unit's (or period's) file accepted before, sent through this link
+                fo.outcome, fo.problems = "rejected", wrong
+                fo.receipt = fo.receipt.replace("-回执.txt", "-链接退回-回执.txt")  # as Collector wrote it
+            sent.append({**fo.to_dict(), "outcome": fo.outcome, "accepted": fo.accepted, "name": fo.name,
+                         "via_link": f["via_link"], "kind": f["kind"], "at": f["at"],
+                         "receipt_text": self.receipt_text(fo)})
+        today = today or date.today()
+        return {"unit": link.unit, "period": link.period, "label": p.label, "due": due.isoformat(),
+                "days_left": (due - today).days, "expires": link.expires.isoformat(),
+                "plan": {"year": plan.year, "name": plan.name, "version": plan.version},
+                "statuses": list(STATUSES), "items": items, "targets": targets, "sent": sent,
+                "contact": self.contact_book().get(link.unit),
+                "office": {k: self.config.get("office", {}).get(k, "") for k in ("name", "contact", "phone", "email")}}
 
     # -- the graph ---------------------------------------------------------------------------------
     def graph(self, year: int | None = None, expand: bool = False):

@@ -389,6 +389,33 @@ def units_alias(t, old, new, replace):
     click.echo(f"已登记别名: “{res['old']}” → “{res['new']}”; 已改写 {res['rows']} 条已存储的记录。")
 
 
+@units.command("contacts")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@tracker_options
+def units_contacts(t, file, as_json):
+    """联络员名册: 给出 FILE (xlsx/xls/ods/csv, 含“单位”“联系人”“电话”“邮箱”等列) 则导入; 否则列出。"""
+    if file:
+        res = t.import_contacts(Path(file))
+        if as_json:
+            emit_json(res.to_dict())
+            return
+        click.secho(f"已导入联络员 {len(res.stored)} 个单位", fg="green")
+        if res.problems.warnings:
+            click.secho(f"  警告 {len(res.problems.warnings)} 条:", fg="yellow")
+            print_problems(res.problems.warnings, err=False)
+        return
+    rows = t.contacts()
+    if as_json:
+        emit_json({"contacts": rows})
+        return
+    if not rows:
+        click.echo("联络员名册是空的。导入: tracker units contacts 名册.xlsx")
+    width = min(40, max([20] + [len(r["unit"]) * 2 + 2 for r in rows]))
+    for r in rows:
+        click.echo(f"{pad(r['unit'], width)}{pad(r['name'], 10)}{pad(r['phone'], 16)}{r['email']}")
+
+
 # -- status, remind, bulletin, graph ---------------------------------------------------------------
 @main.command()
 @click.argument("period", required=False)
@@ -411,15 +438,36 @@ def status(t, period, as_json, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
+@click.option("--send", is_flag=True, help="给每个有电子邮箱的未报送单位发一封催报邮件 (含本单位填报链接; tracker.toml [mail])")
+@click.option("--dry-run", is_flag=True, help="与 --send 同用: 只显示将要发送的邮件, 不发送")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 (与 --send 同用)")
 @lang_option
 @tracker_options
-def remind(t, period, output, lang):
-    """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
+def remind(t, period, output, send, dry_run, as_json, lang):
+    """生成催报名单 (xlsx): 未报送的单位及其任务和联络员, 可直接打印; --send 发催报邮件。"""
     from tracker.app import tr
 
+    if send or dry_run:
+        res = t.send_reminders(period, dry_run=dry_run)
+        if as_json:
+            emit_json(res)
+            return
+        for m in res["messages"]:
+            if dry_run:
+                click.echo(f"收件人: {m['to']}\n主题: {m['subject']}\n\n{m['body']}\n{'─' * 40}")
+        verb = "将发送" if dry_run else "已发送"
+        click.secho(f"{verb}催报邮件 {len(res['messages']) if dry_run else res['sent']} 封", fg="green")
+        if res["no_email"]:
+            click.secho(f"没有电子邮箱、未发邮件的未报送单位 {len(res['no_email'])} 个: {'、'.join(res['no_email'])}",
+                        fg="yellow")
+        return
     res = t.remind(period, output=Path(output) if output else None, lang=lang)
     click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", t.lang(lang), path=res.path,
                   n=len(res.status["missing"])))
+    for u in res.status["missing"]:
+        c = res.contacts.get(u)
+        if c:
+            click.echo(f"  {u}  " + "  ".join(x for x in (c["name"], c["phone"], c["email"]) if x))
 
 
 @main.command()
@@ -565,6 +613,31 @@ def collect(ctx, t, paths, received, period, dry_run, as_json, verbose, keep):
                        " (原件另存于 archive/; 加 --keep 则不移动)")
     if res.rejected:
         ctx.exit(1)
+
+
+@main.command()
+@click.argument("period")
+@click.option("--revoke", "revoke", default=None, metavar="UNIT", help="停用该单位的链接并另发一个新链接")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@tracker_options
+def links(t, period, revoke, as_json):
+    """各单位本季度的填报链接 (每个收到模板的单位一个; 网址取 tracker.toml [web] base_url)。"""
+    if revoke:
+        link = t.revoke_link(period, revoke)
+        if as_json:
+            emit_json({"links": [link.to_dict()]})
+            return
+        click.secho(f"已停用 {link.unit} 的旧链接; 新链接 (有效期至 {link.expires}):", fg="green")
+        click.echo(f"  {link.url}")
+        return
+    res = t.links(period)
+    if as_json:
+        emit_json(res.to_dict())
+        return
+    for k in res.links:
+        click.echo(f"{k.unit}\t{k.url}\t{k.expires}")
+    click.echo(f"共 {len(res.links)} 个单位的链接, 有效期至 {res.links[0].expires if res.links else '-'}")
+
 
 
 def _print_rejected_summary(res, dry_run: bool) -> None:

@@ -838,7 +838,7 @@ def _check_in_worker(job: tuple[bytes, str]) -> Checked:
     data, name = job
     c = _CHECKER
     checked = check_workbook(data, name, secret=c.secret, plan_for=c.plan_for, registry=c.registry,
-                             config=c.config, periods=c.periods, older=c.plan_version_for)
+                             config=c.config, periods=c._check_periods, older=c.plan_version_for)
     checked = c.untouched(checked, name)
     if checked.plan is not None:
         checked.plan = checked.plan.db_id  # the parent has the plan: send its id, not 2,000 items
@@ -884,7 +884,12 @@ class Collector:
     :func:`check_workers` > 1 the checks run in forked worker processes (pure functions of the
     bytes and the plan); every write stays in this process, in order."""
 
-    def __init__(self, ws, received: date | None = None, period: str | None = None, dry_run: bool = False):
+    def __init__(self, ws, received: date | None = None, period: str | None = None, dry_run: bool = False,
+                 link: tuple[str, str] | None = None):
+        """``link``: (unit, period) of the unit's link the files came through (docs/links.md): a
+        workbook of another unit or period is rejected (``link-unit-mismatch``,
+        ``link-period-mismatch``) and nothing of it is stored; the link names the period, so the
+        received date does not limit it."""
         from tracker.assignments import assign
         from tracker.units import Registry
 
@@ -895,7 +900,9 @@ class Collector:
         self.secret = ws.secret()
         self.received = received or date.today()
         self.explicit_received = received is not None  # then it wins over a date stored before
-        self.periods = expected_periods(self.received, period)
+        self.link = link
+        self.periods = {str(link[1])} if link else expected_periods(self.received, period)
+        self._check_periods = None if link else self.periods  # a link checks its period itself
         self.dry_run = dry_run
         self._plans: dict[int, tuple | None] = {}
         self._older: dict[tuple[int, int], tuple | None] = {}
@@ -936,7 +943,10 @@ class Collector:
 
         if checked.identity is None or checked.unit is None or not checked.rows or checked.period is None:
             return checked
-        if not _blank(checked):
+        blank = _blank(checked)
+        if blank and self.link:
+            return checked  # sent by the department itself: every empty cell is its own problem
+        if not blank:
             if checked.problems.errors:
                 return checked
             was = self._prefill_progress(checked.unit, checked.period)
@@ -958,6 +968,10 @@ class Collector:
                 if _answers(sent) != _answers(checked):
                     return checked
         checked.problems = Problems()
+        if self.link:  # the department's own upload of last quarter's answers, unchanged
+            checked.problems.add("template-not-filled", "报送的内容与下发模板中预填的上季度内容完全相同, 未录入",
+                                 file=file, sheet="任务填报")
+            return checked
         checked.problems.add("unchanged-template", "这份表格的填报内容与办公室下发的模板完全相同 (第一季度的模板为空白),"
                              " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",
                              file=file)
@@ -1091,13 +1105,19 @@ class Collector:
             return self._withdrawn(fo, rec)
         corrected = self._correct_date(rec) if rec is not None else None
         if rec is not None and rec["outcome"] in ("accepted", "duplicate"):
+            if self.link and (rec["unit"], rec["period"]) != tuple(self.link):
+                return self._link_rejected(fo, rec)
             return self._noted(self._stale(self._finish(fo, duplicate=corrected is None)), corrected)
         if checked is None:
             checked = self.untouched(check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
-                                                    registry=self.registry, config=self.config, periods=self.periods,
-                                                    older=self.plan_version_for), path.name)
+                                                    registry=self.registry, config=self.config,
+                                                    periods=self._check_periods, older=self.plan_version_for),
+                                     path.name)
         else:
             checked = self._from_worker(checked)
+        if self.link and checked.identity is not None:
+            unit = self.registry.canonical(checked.identity.unit)
+            checked.problems.extend(link_problems(self.link, unit, checked.identity.period, path.name))
         if rec is not None and rec["outcome"] == "rejected" and checked.problems.errors:
             # rejected before and still rejected: nothing changes (the receipt stands)
             self._finish(fo, duplicate=True)
@@ -1270,10 +1290,27 @@ class Collector:
             checked.plan = self._plans_by_id.get(pid) or self.store.load_plan(plan_id=pid)
         return checked
 
+    def _link_rejected(self, fo: FileOutcome, rec: dict) -> FileOutcome:
+        """A file accepted before (as another unit's or period's return) sent through this link: it
+        is rejected here and the store is unchanged; its receipt gets a name of its own, so the
+        receipt of its acceptance stands."""
+        fo.outcome, fo.duplicate = "rejected", True
+        fo.name, fo.received_at = rec["file_name"], rec["received_at"]
+        fo.unit, fo.period = rec["unit"], rec["period"]
+        fo.problems = link_problems(self.link, rec["unit"], rec["period"], fo.name)
+        folder = self.ws.outbox / "receipts"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / receipt_name(fo).replace("-回执.txt", "-链接退回-回执.txt")
+        fo.receipt = str(path)
+        atomic_write(path, b"\xef\xbb\xbf" + receipt_text(fo, self.config).replace("\n", "\r\n").encode("utf-8"))
+        return fo
+
     def _stale(self, fo: FileOutcome) -> FileOutcome:
         """A file received before, sent again in a later quarter: say so (the store is unchanged)."""
         from tracker.periods import parse_period
 
+        if self.link:  # the link names the period: link_problems said what there is to say
+            return fo
         if fo.period and fo.period not in self.periods:
             main = sorted(self.periods)[0]
             fo.problems = [Problem("period-mismatch", f"这是 {fo.period} ({parse_period(fo.period).label}) 的报表, 已于"
@@ -1283,8 +1320,8 @@ class Collector:
 
     def _check_only(self, fo: FileOutcome, data: bytes) -> FileOutcome:
         checked = self.untouched(check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
-                                                registry=self.registry, config=self.config, periods=self.periods,
-                                                older=self.plan_version_for), fo.name)
+                                                registry=self.registry, config=self.config,
+                                                periods=self._check_periods, older=self.plan_version_for), fo.name)
         fo.problems = list(checked.problems)
         fo.unit, fo.period, fo.items = checked.unit, checked.period, len(checked.rows)
         fo.outcome = "rejected" if checked.problems.errors else "accepted"
@@ -1508,6 +1545,37 @@ def _order_returns(conn, unit: str, period: str, rid: int, known: dict) -> list[
     return sorted(sha_of[i] for i in touched if i != rid and i in sha_of)
 
 
+def link_problems(link: tuple[str, str], unit: str | None, period: str | None, file: str) -> list[Problem]:
+    """What is wrong with sending a workbook of (unit, period) through the link of ``link``."""
+    from tracker.periods import parse_period
+
+    want_unit, want_period = link
+    out = []
+    if unit and unit != want_unit:
+        out.append(Problem("link-unit-mismatch", f"这是“{unit}”的报表, 而本链接是“{want_unit}”的填报链接; "
+                           "文件未录入", file=file, sheet=IDENTITY_SHEET))
+    if period and period != want_period:
+        try:
+            got = f"{period} ({parse_period(period).label})"
+        except UsageError:
+            got = period
+        out.append(Problem("link-period-mismatch", f"这是 {got} 的报表, 而本链接用于报送 {want_period} "
+                           f"({parse_period(want_period).label}) 的报表; 文件未录入", file=file, sheet=IDENTITY_SHEET))
+    return out
+
+
+def stored_outcome(ws, sha256: str) -> FileOutcome:
+    """What the store holds about a received file (``receipt``: where its receipt is written)."""
+    c = Collector(ws, dry_run=True)
+    try:
+        fo = c._stored_outcome(FileOutcome(file="", name="", sha256=sha256), duplicate=False)
+    finally:
+        c.close()
+    fo.file = fo.name
+    fo.receipt = str(ws.outbox / "receipts" / receipt_name(fo))
+    return fo
+
+
 def collect(ws, paths: list[Path] | None = None, *, received: date | None = None, period: str | None = None,
             dry_run: bool = False, progress=None, keep: bool = False) -> CollectResult:
     """Collect files and folders (default: the inbox). ``progress(list)`` may wrap the loop.
@@ -1584,6 +1652,10 @@ FIX = {
     "target-unknown": "请删除该行; 请勿增加指标行。",
     "target-duplicate": "请删除多余的一行。",
     "target-missing": "请补回该指标的一行 (可从原模板复制)。",
+    "template-not-filled": "请按本季度的实际进展更新“进展状态”“完成进度(%)”和“工作完成情况”后重新报送。",
+    "link-unit-mismatch": "每个单位有自己的填报链接: 请通过本单位的链接报送本单位的填报表; 这份报表请转给所属单位, "
+                          "或与办公室联系。",
+    "link-period-mismatch": "请通过本季度的填报链接报送本季度的填报表; 如确为补报其他季度, 请与办公室联系。",
 }
 
 

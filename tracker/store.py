@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 
 from tracker import jsonout
@@ -161,6 +162,44 @@ return_targets = Table(
     Column("note", Text, nullable=False, default=""),
 )
 
+# Schema 6 (issue 13): the contact book and the departments' links. Self-contained: migration 6
+# creates exactly these tables (checkfirst), whatever other migrations did before it.
+# 联络员名册: one contact per concrete unit (the registry's canonical name).
+contacts = Table(
+    "contacts", metadata,
+    Column("unit", String(200), primary_key=True),
+    Column("name", Text, nullable=False, default=""),
+    Column("phone", Text, nullable=False, default=""),
+    Column("email", Text, nullable=False, default=""),
+    Column("updated_at", String(32), nullable=False),
+)
+
+# Every nonce a unit's link for a period was signed with; the one with revoked_at NULL is live.
+link_nonces = Table(
+    "link_nonces", metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("unit", String(200), nullable=False),
+    Column("period", String(8), nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+    Index("ix_link_nonces_unit_period", "unit", "period"),
+    # at most one live nonce per unit and period, even when two processes issue at once
+    Index("ux_link_nonces_live", "unit", "period", unique=True,
+          sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+)
+
+# Every file or form sent through a link (its sha256 is a ``received`` row): the unit's page lists
+# them, and the rate limit counts them.
+link_files = Table(
+    "link_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nonce", String(32), nullable=False),
+    Column("sha256", String(64)),
+    Column("at", String(32), nullable=False),  # ISO timestamp (seconds)
+    Column("kind", String(8), nullable=False, default="file"),  # file | form
+    Index("ix_link_files_nonce_at", "nonce", "at"),
+)
+
 SCHEMA_VERSION_KEY = "schema_version"
 WRITE_LOCK = 0x7472_6163  # "trac": the PostgreSQL advisory lock key of Store.begin
 
@@ -217,8 +256,16 @@ def _migration_5(conn) -> None:
     return_events.create(conn, checkfirst=True)
 
 
+TABLES_6 = (contacts, link_nonces, link_files)
+
+
+def _migration_6(conn) -> None:
+    for table in TABLES_6:
+        table.create(conn, checkfirst=True)
+
+
 # Append, never edit: each function takes a connection inside a transaction.
-MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5]
+MIGRATIONS = [_migration_1, _migration_2, _migration_3, _migration_4, _migration_5, _migration_6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -465,6 +512,10 @@ class Store:
         n = conn.execute(item_units.update().where(item_units.c.unit == old).values(unit=new)).rowcount
         n += conn.execute(returns.update().where(returns.c.unit == old).values(unit=new)).rowcount
         n += conn.execute(received.update().where(received.c.unit == old).values(unit=new)).rowcount
+        # the contact book follows (unless NEW has a contact of its own); links keep the name they
+        # were signed with, and tracker.links resolves it through the registry
+        if conn.execute(select(contacts.c.unit).where(contacts.c.unit == new)).first() is None:
+            n += conn.execute(contacts.update().where(contacts.c.unit == old).values(unit=new)).rowcount
         return n
 
     # -- for tests and diagnostics ---------------------------------------------------------------

@@ -163,9 +163,15 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
     secret = ws.secret()
     wsid = workspace_id(secret)
     store.close()
+    links = {}
+    if config.get("web", {}).get("base_url"):  # each 填报说明 shows the unit's own link
+        from tracker.links import links_for
+
+        links = {k.unit: k.url for k in links_for(ws, period, chosen)}
     result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
     global _JOB
-    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid, template_names(str(period), a.units))
+    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid, template_names(str(period), a.units),
+            links)
     loop = progress(chosen) if progress else chosen
     try:
         workers = _workers(len(chosen))
@@ -206,22 +212,29 @@ def _workers(n_units: int) -> int:
 
 def _template_of(unit: str) -> dict:
     """Build and write one unit's template (in the main process or a worker)."""
-    plan, a, period, previous, config, out_dir, secret, wsid, names = _JOB
+    plan, a, period, previous, config, out_dir, secret, wsid, names, links = _JOB
     rows = a.items_of(unit)
-    target_rows = [(it, i) for it, role in rows if role == LEAD for i in range(len(it.targets))]
-    ident = Identity(workspace=wsid, year=plan.year, plan_version=plan.version, unit=unit,
-                     period=str(period), items=[it.id for it, _ in rows],
-                     targets=[(it.id, i) for it, i in target_rows]).sign(secret)
-    data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config)
+    ident = identity_for(plan, unit, rows, period, secret, wsid)
+    data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config, link=links.get(unit, ""))
     path = out_dir / names[unit]
     atomic_write(path, data)
-    return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(target_rows),
+    return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(ident.targets),
             "prefilled": bool(previous.get(unit))}
 
 
+def identity_for(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, secret: bytes,
+                 wsid: str | None = None) -> Identity:
+    """The signed identity of UNIT's template for PERIOD (its items, and the targets it leads)."""
+    return Identity(workspace=wsid or workspace_id(secret), year=plan.year, plan_version=plan.version,
+                    unit=unit, period=str(period), items=[it.id for it, _ in rows],
+                    targets=[(it.id, i) for it, role in rows if role == LEAD
+                             for i in range(len(it.targets))]).sign(secret)
+
+
 def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, ident: Identity,
-                   previous: dict[str, dict], config: dict) -> bytes:
-    """The template of one unit as .xlsx bytes."""
+                   previous: dict[str, dict], config: dict, link: str = "") -> bytes:
+    """The template of one unit as .xlsx bytes; ``link``: the unit's own link (tracker.links), shown
+    in 填报说明 when given."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -244,7 +257,7 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
                     "select_unlocked_cells": True}
 
     has_targets = any(role == LEAD and it.targets for it, role in rows)
-    _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts)
+    _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts, link)
 
     # -- 任务填报 ------------------------------------------------------------------------------------
     sh = wb.add_worksheet(TASK_SHEET)
@@ -357,7 +370,8 @@ def _print_setup(sh, last_row: int, last_col: int, header: str) -> None:
     sh.print_area(0, 0, max(last_row, HEADER_ROW), last_col)
 
 
-def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts) -> None:
+def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts,
+                 link: str = "") -> None:
     office = config.get("office", {})
     sh = wb.add_worksheet(GUIDE_SHEET)
     f_title = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
@@ -389,6 +403,9 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
                     "如有需要修改之处, 回执中会逐一注明单元格位置。"),
         ("联系方式", f"{office.get('name', '领导小组办公室')}  {contact}"),
     ]
+    if link:
+        lines.insert(-1, ("填报链接", f"{link}\n也可打开本单位的这个链接在线填写, 或上传填好的本文件, 回执当即显示。"
+                                     "链接只供本单位使用, 请勿转发。"))
     for r, (k, v) in enumerate(lines, start=2):
         sh.write_string(r, 0, k, f_key)
         sh.write_string(r, 1, v, f_val)

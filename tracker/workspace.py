@@ -70,6 +70,20 @@ cjk = ""   # 中文字体文件路径 (留空则自动查找)
 
 [store]
 url = ""   # 数据库 SQLAlchemy URL; 留空则用工作区里的 SQLite 文件 tracker.db
+
+[web]
+base_url = ""          # 各单位填报链接的网址前缀, 如 "https://tb.example.gov.cn"; 填写后模板的填报说明中显示链接
+link_days = 30         # 填报链接在截止日后还能用几天
+uploads_per_hour = 30  # 每个链接每小时最多上传几次
+
+[mail]
+# 催报邮件 (tracker remind PERIOD --send) 的发信服务器
+host = ""
+port = 25
+tls = "none"           # "none"、"starttls" 或 "ssl"
+user = ""              # 留空则不登录
+password = ""
+sender = ""            # 发件人地址, 如 "office@example.gov.cn"
 """
 
 

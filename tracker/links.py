@@ -1,0 +1,368 @@
+"""Each unit's own link for a period: signed, revocable, expiring (docs/links.md).
+
+A token is ``itsdangerous.URLSafeSerializer(secret, salt=SALT)`` over ``{"u": unit, "p": period,
+"n": nonce}``, keyed by the workspace secret (:meth:`Workspace.secret`, the key that signs the
+templates' identities; the salt of its own keeps a token and an identity from ever standing in for
+each other). The payload is compact UTF-8 JSON (a Chinese unit name costs 4 characters of base64,
+not 8 of ``\\uXXXX``) and the signature HMAC-SHA256. A token is accepted only in the exact form we
+issue it (re-signed and compared), so changing any one character of it, even one whose base64
+bits happen not to matter, makes it unknown.
+
+The nonce is stored per (unit, period) in ``link_nonces``: :func:`revoke` marks the live one
+revoked and issues a new one, so the old link stops working (410) and the office sends the new
+one. Expiry: the period's due date (:meth:`Period.due`) + ``[web] link_days`` (default 30), the
+last day the link works; computed when the link is used, so changing the setting moves every link.
+
+Errors: :class:`LinkNotFound` (tampered, malformed, or signed with a nonce we have no record of:
+HTTP 404) and :class:`LinkGone` (expired or revoked: HTTP 410, with a sentence saying whom to
+contact). Both are :class:`~tracker.problems.UsageError`, with ``status`` the HTTP status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tracker.problems import UsageError
+
+SALT = "tracker-unit-link-1"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_LINK_DAYS = 30
+DEFAULT_UPLOADS_PER_HOUR = 30
+
+
+class LinkError(UsageError):
+    status = 400
+    reason = ""
+
+
+class LinkNotFound(LinkError):
+    """Tampered, malformed or never issued: the page does not exist (404)."""
+
+    status = 404
+    reason = "unknown"
+
+
+class LinkGone(LinkError):
+    """Expired or revoked (410); the message says whom to contact."""
+
+    status = 410
+
+    def __init__(self, message: str, reason: str, unit: str = "", period: str = ""):
+        super().__init__(message)
+        self.reason, self.unit, self.period = reason, unit, period
+
+
+@dataclass
+class Link:
+    unit: str
+    period: str
+    nonce: str
+    token: str
+    url: str
+    expires: date
+
+    def to_dict(self) -> dict:
+        """One entry of ``tracker links PERIOD --json``."""
+        return {"unit": self.unit, "url": self.url, "expires": self.expires.isoformat()}
+
+
+@dataclass
+class Resolved:
+    """A live link: whose, for which period, and until when."""
+
+    unit: str
+    period: str
+    nonce: str
+    expires: date
+
+
+class _CompactJSON:
+    """itsdangerous' payload serializer: compact UTF-8 JSON with sorted keys (one text per payload)."""
+
+    @staticmethod
+    def dumps(obj) -> str:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    @staticmethod
+    def loads(text):
+        return json.loads(text)
+
+
+def serializer(secret: bytes):
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(secret, salt=SALT, serializer=_CompactJSON,
+                             signer_kwargs={"digest_method": hashlib.sha256})
+
+
+def make_token(secret: bytes, unit: str, period: str, nonce: str) -> str:
+    return serializer(secret).dumps({"u": unit, "p": str(period), "n": nonce})
+
+
+# -- settings ----------------------------------------------------------------------------------------
+def web_settings(config: dict) -> dict:
+    web = config.get("web", {}) or {}
+    return {"base_url": str(web.get("base_url") or "").strip().rstrip("/"),
+            "link_days": int(web.get("link_days", DEFAULT_LINK_DAYS) or DEFAULT_LINK_DAYS),
+            "uploads_per_hour": int(web.get("uploads_per_hour", DEFAULT_UPLOADS_PER_HOUR)
+                                    or DEFAULT_UPLOADS_PER_HOUR)}
+
+
+def base_url(config: dict) -> str:
+    return web_settings(config)["base_url"] or DEFAULT_BASE_URL
+
+
+def expires(period, config: dict) -> date:
+    from tracker.periods import parse_period
+
+    return parse_period(str(period)).due(config) + timedelta(days=web_settings(config)["link_days"])
+
+
+def office_contact_sentence(config: dict) -> str:
+    """"请与 领导小组办公室 (张三, 电话 …, 邮箱 …) 联系。" from [office]."""
+    office = config.get("office", {})
+    parts = [x for x in (office.get("contact", ""),
+                         f"电话 {office['phone']}" if office.get("phone") else "",
+                         f"邮箱 {office['email']}" if office.get("email") else "") if x]
+    who = office.get("name") or "领导小组办公室"
+    return f"请与{who}" + (f" ({', '.join(parts)})" if parts else "") + "联系。"
+
+
+# -- the units that get a link ---------------------------------------------------------------------------
+def template_units(ws, period) -> list[str]:
+    """The concrete units that receive a template for PERIOD (as tracker templates makes them)."""
+    from tracker.assignments import assign
+    from tracker.periods import parse_period
+    from tracker.units import Registry
+
+    p = parse_period(str(period))
+    store = ws.store()
+    try:
+        plan = store.load_plan(year=p.year)
+    finally:
+        store.close()
+    if plan is None:
+        raise UsageError(f"工作区里没有 {p.year} 年的计划; 请先运行 tracker plan import")
+    return assign(plan, Registry.from_config(ws.config())).units
+
+
+def _live_nonces(conn, period: str, units: list[str] | None = None) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from tracker.store import link_nonces
+
+    q = select(link_nonces.c.unit, link_nonces.c.nonce).where(
+        link_nonces.c.period == period, link_nonces.c.revoked_at.is_(None))
+    if units is not None:
+        q = q.where(link_nonces.c.unit.in_(units))
+    return {u: n for u, n in conn.execute(q)}
+
+
+def _new_nonce(conn, unit: str, period: str) -> str:
+    from tracker.store import link_nonces, now_iso
+
+    nonce = secrets.token_hex(8)
+    conn.execute(link_nonces.insert().values(nonce=nonce, unit=unit, period=period, issued_at=now_iso()))
+    return nonce
+
+
+def issue(ws, period, units: list[str]) -> dict[str, str]:
+    """unit -> its live nonce for PERIOD, issuing one where there is none (one transaction; when
+    another process issued one meanwhile, the unique index on live nonces refuses ours and the
+    transaction is read again)."""
+    from sqlalchemy.exc import IntegrityError
+
+    period = str(period)
+    store = ws.store()
+    try:
+        for attempt in range(3):
+            try:
+                with store.begin() as conn:
+                    live = _live_nonces(conn, period, list(units))
+                    for u in units:
+                        if u not in live:
+                            live[u] = _new_nonce(conn, u, period)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+    finally:
+        store.close()
+    return {u: live[u] for u in units}
+
+
+def links_for(ws, period, units: list[str] | None = None) -> list[Link]:
+    """The link of every unit that receives a template for PERIOD (or of ``units``), issued when
+    missing, in the order of the templates."""
+    from tracker.periods import parse_period
+
+    period = str(parse_period(str(period)))
+    units = template_units(ws, period) if units is None else list(units)
+    nonces = issue(ws, period, units)
+    config, secret = ws.config(), ws.secret()
+    base, until = base_url(config), expires(period, config)
+    out = []
+    for u in units:
+        token = make_token(secret, u, period, nonces[u])
+        out.append(Link(u, period, nonces[u], token, f"{base}/r/{token}", until))
+    return out
+
+
+def revoke(ws, period, unit: str) -> Link:
+    """Revoke UNIT's link for PERIOD and issue a new one (returned)."""
+    from sqlalchemy import update
+
+    from tracker.periods import parse_period
+    from tracker.store import link_nonces, now_iso
+    from tracker.units import Registry
+
+    period = str(parse_period(str(period)))
+    registry = Registry.from_config(ws.config())
+    canon = registry.canonical(unit)
+    units = template_units(ws, period)
+    if canon not in units:
+        raise UsageError(f"单位“{unit}”在 {period[:4]} 年计划中没有任务, 没有填报链接")
+    store = ws.store()
+    try:
+        with store.begin() as conn:
+            # every live link of the unit, also one signed with a name it had before an alias
+            names = [u for u in _live_nonces(conn, period) if registry.canonical(u) == canon]
+            conn.execute(update(link_nonces).where(link_nonces.c.unit.in_(names), link_nonces.c.period == period,
+                                                   link_nonces.c.revoked_at.is_(None)).values(revoked_at=now_iso()))
+            _new_nonce(conn, canon, period)
+    finally:
+        store.close()
+    return links_for(ws, period, [canon])[0]
+
+
+def _lookup(ws, token: str) -> dict:
+    """The ``link_nonces`` row of a token we signed; LinkNotFound (404) otherwise."""
+    from itsdangerous import BadData
+    from sqlalchemy import select
+
+    from tracker.periods import parse_period
+    from tracker.store import link_nonces
+
+    s = serializer(ws.secret())
+    token = str(token or "").strip()
+    try:
+        data = s.loads(token)
+        unit, period, nonce = str(data["u"]), str(data["p"]), str(data["n"])
+        parse_period(period)
+    except (BadData, KeyError, TypeError, ValueError, UsageError):
+        raise LinkNotFound("没有这个填报链接: 链接不完整或被改动过。请核对链接, 或向办公室索取。") from None
+    if s.dumps({"u": unit, "p": period, "n": nonce}) != token:  # only the exact form we issue
+        raise LinkNotFound("没有这个填报链接: 链接不完整或被改动过。请核对链接, 或向办公室索取。")
+    store = ws.store()
+    try:
+        with store.read() as conn:
+            row = conn.execute(select(link_nonces).where(link_nonces.c.nonce == nonce)).mappings().first()
+    finally:
+        store.close()
+    if row is None or row["unit"] != unit or row["period"] != period:
+        raise LinkNotFound("没有这个填报链接。请向办公室索取本单位的链接。")
+    return dict(row)
+
+
+def resolve(ws, token: str, today: date | None = None) -> Resolved:
+    """The live link a token names; LinkNotFound (404) or LinkGone (410) otherwise."""
+    from tracker.periods import parse_period
+
+    row = _lookup(ws, token)
+    unit, period = row["unit"], row["period"]
+    config = ws.config()
+    label = parse_period(period).label
+    if row["revoked_at"] is not None:
+        raise LinkGone(f"{unit} {label}的这个填报链接已停用 (办公室已另发新链接)。"
+                       + office_contact_sentence(config), "revoked", unit, period)
+    until = expires(period, config)
+    if (today or date.today()) > until:
+        raise LinkGone(f"{unit} {label}的填报链接已于 {until.isoformat()} 过期。如需补报或更正, "
+                       + office_contact_sentence(config), "expired", unit, period)
+    from tracker.units import Registry
+
+    # a link keeps the name it was signed with; an alias registered since maps it to today's name
+    return Resolved(Registry.from_config(config).canonical(unit), period, row["nonce"], until)
+
+
+# -- what came through a link ----------------------------------------------------------------------------
+def _ago(now: datetime, hours: float) -> str:
+    return (now - timedelta(hours=hours)).isoformat(timespec="seconds")
+
+
+def rate_ok(ws, token: str, now: datetime | None = None) -> bool:
+    """Whether another upload may come through this link now: fewer than ``[web] uploads_per_hour``
+    (default 30) files and forms recorded for it in the last hour. LinkNotFound for a token we did
+    not sign (expiry and revocation are :func:`resolve`'s to judge)."""
+    from sqlalchemy import func, select
+
+    from tracker.store import link_files
+
+    nonce = _lookup(ws, token)["nonce"]
+    now = now or datetime.now()
+    limit = web_settings(ws.config())["uploads_per_hour"]
+    store = ws.store()
+    try:
+        with store.read() as conn:
+            n = conn.execute(select(func.count()).select_from(link_files).where(
+                link_files.c.nonce == nonce, link_files.c.at > _ago(now, 1))).scalar()
+    finally:
+        store.close()
+    return n < limit
+
+
+def record(ws, nonce: str, sha256: str | None, kind: str = "file", now: datetime | None = None) -> None:
+    from tracker.store import link_files
+
+    at = (now or datetime.now()).isoformat(timespec="seconds")
+    store = ws.store()
+    try:
+        with store.begin() as conn:
+            conn.execute(link_files.insert().values(nonce=nonce, sha256=sha256, at=at, kind=kind))
+    finally:
+        store.close()
+
+
+def sent_through(conn, unit: str, period: str) -> list[dict]:
+    """Files sent for (unit, period): through any of the unit's links for it, and the unit's own
+    workbooks received otherwise (e-mail, OA: ``tracker collect``), except one that was rejected
+    after it came through another unit's link (that one is the other unit's business: it is on the
+    other unit's page). [{sha256, at, received_at, via_link, kind}] oldest first."""
+    from sqlalchemy import select
+
+    from tracker.store import link_files, link_nonces, received
+
+    mine = select(link_nonces.c.nonce).where(link_nonces.c.unit == unit, link_nonces.c.period == period)
+    out: dict[str, dict] = {}
+    for sha, at, kind, day in conn.execute(
+            select(link_files.c.sha256, link_files.c.at, link_files.c.kind, received.c.received_at)
+            .join(received, received.c.sha256 == link_files.c.sha256)
+            .where(link_files.c.nonce.in_(mine)).order_by(link_files.c.at, link_files.c.id)):
+        out.setdefault(sha, {"sha256": sha, "at": at, "received_at": day, "via_link": True, "kind": kind})
+    others = set(conn.execute(select(link_files.c.sha256).where(
+        link_files.c.sha256.is_not(None), link_files.c.nonce.not_in(mine))).scalars())
+    for sha, at, outcome in conn.execute(select(received.c.sha256, received.c.received_at, received.c.outcome)
+                                         .where(received.c.unit == unit, received.c.period == period)):
+        if sha not in out and not (sha in others and outcome == "rejected"):
+            out[sha] = {"sha256": sha, "at": at, "received_at": at, "via_link": False, "kind": "file"}
+    # by the office's date (the one receipts show), then by arrival
+    return sorted(out.values(), key=lambda d: (d["received_at"], d["at"]))
+
+
+def link_problems_for(fo, link) -> list:
+    """The link problems of a file accepted (as some unit's return) and sent through ``link``
+    (a Resolved): empty when it is the link's unit and period, or was rejected anyway (its stored
+    problems say why)."""
+    from tracker.returns import link_problems
+
+    if not fo.accepted:
+        return []
+    return link_problems((link.unit, link.period), fo.unit, fo.period, fo.name)
+
+
+__all__ = ["Link", "Resolved", "LinkError", "LinkNotFound", "LinkGone", "links_for", "revoke", "resolve",
+           "rate_ok", "record", "expires", "base_url", "web_settings", "office_contact_sentence"]
