@@ -52,10 +52,34 @@ def inline_svg(svg_text: str, prefix: str) -> str:
 
 
 def font_face_css(font, text: str) -> str:
-    """@font-face with a subset of the chart font holding the characters of ``text`` (or "")."""
+    """@font-face with a subset of the chart font holding the characters of ``text`` (or "").
+
+    Subsetting a CJK font takes seconds; the result depends only on the font file and the
+    characters, so it is kept in the user's cache (:mod:`tracker.cache`) under a hash of the font
+    file's bytes, the face and the character set: a report run again costs nothing here."""
     path = getattr(font, "path", None)
     if not path:
         return ""
+    import hashlib
+
+    from tracker import cache
+
+    chars = {ord(c) for c in text if ord(c) > 0x7F} | set(range(0x20, 0x7F))
+    try:
+        key = hashlib.sha256(f"{cache.file_hash(Path(path))}|{font.family}|"
+                             f"{','.join(map(str, sorted(chars)))}".encode()).hexdigest() + ".css"
+    except OSError:
+        return ""
+    hit = cache.read("font-subset", key)
+    if hit is not None:
+        return hit
+    css = _subset_css(font, path, chars)
+    if css:
+        cache.write("font-subset", key, css)
+    return css
+
+
+def _subset_css(font, path, chars: set[int]) -> str:
     try:
         from fontTools import subset
         from fontTools.ttLib import TTCollection, TTFont
@@ -73,7 +97,6 @@ def font_face_css(font, text: str) -> str:
             tt = TTFont(str(path), lazy=False)
         if "OS/2" in tt and tt["OS/2"].fsType & 0x0002:
             return ""  # restricted licence: do not embed
-        chars = {ord(c) for c in text if ord(c) > 0x7F} | set(range(0x20, 0x7F))
         opts = subset.Options()
         opts.layout_features = ["*"]
         opts.name_IDs = ["*"]
