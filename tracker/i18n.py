@@ -430,6 +430,11 @@ EN_CATALOG: dict[str, str] = {
     "一、报送情况": "1. Returns",
     "二、各类任务推进情况": "2. Progress by category",
     "三、滞后任务": "3. Lagging items",
+    "各单位报送情况见附件。": " Each unit's return is listed in the annex.",
+    "{label}各单位报送情况一览表": "Returns by unit, {label}",
+    "附件: {title}": "Annex: {title}",
+    "附件: {n}. {title}": "Annexes: {n}. {title}",
+    "附件": "Annex",
     "请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。":
         "All responsible units are asked to review their tasks and speed up lagging work; units that "
         "have not yet reported are asked to do so as soon as possible.",

@@ -67,6 +67,15 @@ def rule_message(rule: dict, lang: str = ZH) -> str:
     return msg
 
 
+def _written(t) -> str:
+    """The goal of a scored target as the plan wrote it (:func:`tracker.targets.written_goal`)."""
+    from tracker.model import Target
+    from tracker.targets import written_goal
+
+    return written_goal(Target(text=t.text, metric=t.metric, op=t.op, value=t.value, unit=t.unit,
+                               value_max=t.value_max))
+
+
 def r2(x: float | None, digits: int = 2) -> float | None:
     if x is None:
         return None
@@ -162,7 +171,7 @@ def build_inspection(plan, assignments, rows: Iterable[Mapping],
         for t in s.targets:
             targets.append({"item": s.item_id, "number": s.number, "metric": t.metric, "op": t.op,
                             "target": r2(t.value, 4), "target_max": r2(t.value_max, 4), "unit": t.unit,
-                            "goal": t.goal, "text": t.text, "actual": r2(t.actual, 4), "met": t.met,
+                            "goal": t.goal, "goal_text": _written(t), "text": t.text, "actual": r2(t.actual, 4), "met": t.met,
                             "reported": t.actual is not None,
                             "by_unit": {u: r2(v, 4) for u, v in t.by_unit.items()}})
     lagging = sorted((d for d in items if d["light"] != "green"), key=lambda d: (d["completion"], d["number"]))
@@ -289,7 +298,8 @@ def write_report(data: dict, out_dir: Path, config: Mapping | None = None,
     font = charts.setup_font(config)
     chart_files = charts.write_charts(data, out_dir / "charts", font=font, lang=lang)
     written = {"charts": chart_files, "notes": list(font.notes)}
-    written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], chart_files, lang=lang)
+    written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], chart_files, lang=lang,
+                                                config=config)
     written["xlsx"] = inspection_xlsx.write_xlsx(data, out_dir / names["xlsx"], lang=lang)
     written["html"] = dashboard.write_dashboard(data, out_dir / names["html"], chart_files, font=font,
                                                 workspace_root=workspace_root, lang=lang)
