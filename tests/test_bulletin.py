@@ -54,7 +54,7 @@ def sheet_has_no_formulas(path) -> bool:
 
 # -- 催报 -------------------------------------------------------------------------------------------
 def test_remind_xlsx(status, tmp_path):
-    path = write_remind(tmp_path / "out" / "r.xlsx", status, config_with_office(), today=date(2007, 4, 11))
+    path = write_remind(tmp_path / "out" / "r.xlsx", status, config_with_office(), as_of=date(2007, 4, 11))
     wb = openpyxl.load_workbook(path)
     ws = wb["催报名单"]
     assert ws["A1"].value == "2007年第一季度工作进展情况未报送单位催报名单"

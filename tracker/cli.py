@@ -4,7 +4,9 @@ Heavy libraries (pandas, matplotlib, openpyxl, SQLAlchemy …) are imported insi
 use them, so ``tracker --help`` starts at once. Every read command has ``--json``. Problems are
 printed as values (file, sheet, cell, message), never as a traceback.
 
-Exit codes: 0 ok, 1 the input was rejected, 2 a usage error.
+Exit codes, the same in every command: 0 ok, 1 the input was rejected (a file, a return, a
+plan: the problems are named), 2 a usage error (a wrong option, period, date, or no workspace/plan).
+Problems go to stderr; their codes only with ``-v`` (and in ``--json``). ``-q`` prints errors only.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from pathlib import Path
 
 import click
 
-from tracker.problems import InputError, Problems, UsageError
+from tracker import clickzh
+
+clickzh.install()  # click's own words in Chinese, before any option or help text is declared
+
+from tracker.cli_types import DATE  # noqa: E402
+from tracker.problems import InputError, Problems, UsageError  # noqa: E402
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -72,17 +79,43 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def print_problems(problems: Problems | list, *, err: bool = True) -> None:
+def _root_flag(name: str) -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get(name))
+
+
+def print_problems(problems: Problems | list, *, err: bool = True, verbose: bool = False) -> None:
+    """Each problem on stderr; its code (for a program or a developer) only with -v."""
+    verbose = verbose or _root_flag("verbose")
     for p in problems:
-        click.secho(str(p), fg="red" if p.is_error else "yellow", err=err)
+        text = str(p) if verbose else str(p).removesuffix(f" ({p.code})")
+        click.secho(text, fg="red" if p.is_error else "yellow", err=True)
+
+
+def _period_arg(ws, text):
+    """The period typed ("2007Q1", "2007年第一季度", "一季度", "Q1" with the latest plan's year) as "2007Q1"."""
+    from tracker.periods import parse_period
+
+    if text is None:
+        return None
+    rows = ws.store().list_plans()
+    year = max((r["year"] for r in rows), default=None)
+    return str(parse_period(text, year))
 
 
 class TrackerGroup(click.Group):
     """Turns InputError/UsageError into a clear message and an exit code, never a traceback."""
 
     def invoke(self, ctx):
+        import contextlib
+        import os
+
+        rest = [*getattr(ctx, "protected_args", []), *ctx.args]
+        quiet = ctx.params.get("quiet") and "--json" not in rest
         try:
-            return super().invoke(ctx)
+            with (open(os.devnull, "w") if quiet else contextlib.nullcontext()) as sink, \
+                    (contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext()):
+                return super().invoke(ctx)
         except InputError as e:
             print_problems(e.problems)
             n = len(e.problems.errors)
@@ -95,8 +128,10 @@ class TrackerGroup(click.Group):
 
 @click.group(cls=TrackerGroup, context_settings=CONTEXT)
 @click.version_option(package_name="tracker", prog_name="tracker")
+@click.option("-q", "--quiet", is_flag=True, help="只显示错误 (不显示进度和结果行; --json 照常输出)")
+@click.option("-v", "--verbose", is_flag=True, help="问题后面也显示其代码 (如 bad-progress)")
 @ws_db_options
-def main(workspace, db_url):
+def main(workspace, db_url, quiet, verbose):
     """tracker — 工作分解表的导入、季度填报收集、通报与年终检查验收。
 
     \b
@@ -198,7 +233,9 @@ def plan_show(ws, year, version, as_json):
     if as_json:
         emit_json(p.to_dict())
         return
-    click.secho(f"{p.year} 年 {p.name} (第 {p.version} 版, 来源 {p.source})", bold=True)
+    from tracker.templates import plan_title
+
+    click.secho(f"{plan_title(p)} (第 {p.version} 版, 来源 {p.source})", bold=True)
     last = None
     for it in p.items:
         if (it.category_no, it.category) != last and (it.category_no or it.category):
@@ -295,7 +332,7 @@ def _period_context(ws, period_text):
     from tracker.units import Registry
 
     config = ws.config()
-    period = parse_period(period_text) if period_text else default_period(ws)
+    period = parse_period(_period_arg(ws, period_text)) if period_text else default_period(ws)
     plan_obj = _load_plan(ws, period.year)
     return period, plan_obj, Registry.from_config(config), config
 
@@ -331,9 +368,11 @@ def status(ws, period, as_json, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
+@click.option("--date", "as_of", type=DATE, default=None,
+              help="名单上的日期 (默认: 该季度截止日, 或最后收到回报的日期)")
 @lang_option
 @workspace_options
-def remind(ws, period, output, lang):
+def remind(ws, period, output, lang, as_of):
     """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
     from tracker.i18n import resolve, tr
     from tracker.reports.remind import write_remind
@@ -341,7 +380,7 @@ def remind(ws, period, output, lang):
     st, config = _status_of(ws, period)
     lang = resolve(lang, config)
     path = Path(output) if output else ws.outbox / f"{st['period']}-催报名单.xlsx"
-    write_remind(path, st, config, lang=lang)
+    write_remind(path, st, config, as_of, lang=lang)
     click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", lang, path=path, n=len(st["missing"])))
 
 
@@ -349,9 +388,11 @@ def remind(ws, period, output, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: reports/PERIOD/)")
+@click.option("--date", "as_of", type=DATE, default=None,
+              help="通报的成文日期 (默认: 该季度截止日, 或最后收到回报的日期)")
 @lang_option
 @workspace_options
-def bulletin(ws, period, output, lang):
+def bulletin(ws, period, output, lang, as_of):
     """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
     from tracker.i18n import resolve, tr
     from tracker.reports.bulletin import write_bulletin
@@ -359,7 +400,7 @@ def bulletin(ws, period, output, lang):
     st, config = _status_of(ws, period)
     lang = resolve(lang, config)
     out_dir = Path(output) if output else ws.reports / st["period"]
-    for p in write_bulletin(out_dir, st, config, lang=lang):
+    for p in write_bulletin(out_dir, st, config, as_of, lang=lang):
         click.echo(tr("已写入 {path}", lang, path=p))
 
 
@@ -427,7 +468,7 @@ def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
 def _progress(items, label: str, quiet: bool):
     """A progress bar on stderr when there are more than a few items (none for --json)."""
     items = list(items)
-    if quiet or len(items) <= 3:
+    if quiet or _root_flag("quiet") or len(items) <= 3:
         return items
     return _bar_iter(items, label)
 
@@ -449,7 +490,7 @@ def templates(ws, period, output, units_, as_json):
     """生成某季度各单位的填报模板 (每个单位一个 xlsx, 只列本单位的任务)。"""
     from tracker.templates import make_templates
 
-    res = make_templates(ws, period, Path(output) if output else None, list(units_) or None,
+    res = make_templates(ws, _period_arg(ws, period), Path(output) if output else None, list(units_) or None,
                          progress=lambda xs: _progress(xs, "生成模板", as_json))
     if as_json:
         emit_json(res.to_dict())
@@ -457,7 +498,7 @@ def templates(ws, period, output, units_, as_json):
     click.secho(f"已生成 {len(res.files)} 个填报模板 → {res.out_dir}", fg="green")
     for f in res.files:
         click.echo(f"  {Path(f['file']).name}  ({f['items']} 项任务"
-                   + (f", {f['targets']} 个指标" if f["targets"] else "") + (", 已预填上季度内容" if f["prefilled"] else "")
+                   + (f", {f['targets']} 个指标" if f["targets"] else "") + (", 已预填上季度内容" if f.get("prefilled") else "")
                    + ")")
     if res.skipped:
         click.secho(f"未生成 (集合单位无法展开为具体单位) {len(res.skipped)} 个: {'、'.join(res.skipped)}",
@@ -466,8 +507,8 @@ def templates(ws, period, output, units_, as_json):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--received", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="办公室收到文件的日期 YYYY-MM-DD (默认: 今天)")
+@click.option("--received", type=DATE, default=None,
+              help="办公室收到文件的日期, 如 2007-04-08 或 2007年4月8日 (默认: 今天)")
 @click.option("--period", default=None, help="只接收该季度的报表 (默认: 按收到日期, 当季或上一季度)")
 @click.option("--dry-run", is_flag=True, help="只检查, 不存档、不入库、不写回执")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -481,11 +522,8 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
     """
     from tracker.returns import collect as do_collect
 
-    if period:
-        from tracker.periods import parse_period
-
-        period = str(parse_period(period))
-    res = do_collect(ws, [Path(p) for p in paths] or None, received=received.date() if received else None,
+    period = _period_arg(ws, period)
+    res = do_collect(ws, [Path(p) for p in paths] or None, received=received,
                      period=period, dry_run=dry_run, progress=lambda xs: _progress(xs, "收集", as_json))
     if as_json:
         emit_json(res.to_dict())
@@ -499,10 +537,10 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
                 tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
                     "已接收, 替代此前报表" if f.superseded else "已接收")
                 click.secho(f"✔ {f.name}: {f.unit} {f.period}, {f.items} 项  [{tag}]", fg="green")
-                print_problems(f.problems, err=False)
+                print_problems(f.problems, verbose=verbose)
             else:
                 click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
-                print_problems(f.problems, err=False)
+                print_problems(f.problems, verbose=verbose)
         dry = " (试运行, 未作任何改动)" if dry_run else ""
         again = sum(1 for f in res.files if f.duplicate or f.outcome == "duplicate")
         again_text = (f" (其中 {again} 个此前已收到过, 未作改动{'' if verbose else '; 加 -v 逐个列出'})"
@@ -523,8 +561,9 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
 def returns_cmd(ws, period, unit, as_json):
     """查看某季度已接收的填报内容 (每个单位每项任务一行)。"""
     from tracker.returns import return_rows_for
+    from tracker.termtable import value
 
-    rows = return_rows_for(ws, period, unit)
+    rows = return_rows_for(ws, _period_arg(ws, period), unit)
     if as_json:
         emit_json({"rows": rows})
         return
@@ -533,12 +572,12 @@ def returns_cmd(ws, period, unit, as_json):
     last = None
     for r in rows:
         if r["unit"] != last:
-            click.secho(f"\n{r['unit']} (收到 {r['received_at']})", bold=True)
+            click.secho(f"\n{r['unit']} (收到 {value(r['received_at'], '—')})", bold=True)
             last = r["unit"]
-        prog = "" if r["progress"] is None else f"{r['progress']}%"
-        click.echo(f"  {r['item']} [{r['role']}] {r['status']} {prog}  {r['done'][:40]}")
+        prog = "" if r["progress"] is None else f"{value(r['progress'])}%"
+        click.echo(f"  {r['item']} [{value(r['role'])}] {value(r['status'])} {prog}  {value(r['done'])}".rstrip())
         for t in r["targets"]:
-            click.echo(f"      指标 {t['metric']}: {t['actual']}")
+            click.echo(f"      指标 {t['metric']}: {value(t['actual'], '未填')}")
 
 
 # -- report (year-end inspection) -------------------------------------------------------------------
@@ -546,26 +585,22 @@ def returns_cmd(ws, period, unit, as_json):
 @click.argument("year", type=int)
 @click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: 工作区 reports/YEAR/)")
-@click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
+@click.option("--as-of", "--date", "as_of", type=DATE, default=None,
+              help="统计截至日期, 也是报告的成文日期, 如 2008-01-31 (默认今天; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
 @lang_option
 @workspace_options
 def report(ws, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
-    from datetime import date
-
     from tracker.i18n import resolve
     from tracker.reports.inspection import gather, json_view, summary_text, write_report
 
-    try:
-        when = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise UsageError(f"--as-of “{as_of}” 不是日期, 应写成如 2008-03-01") from None
-    data = gather(ws, year, when)
+    data = gather(ws, year, as_of)
     out_dir = Path(output) if output else ws.reports / str(year)
     config = ws.config()
     lang = resolve(lang, config)
-    written = write_report(data, out_dir, config, workspace_root=ws.root, lang=lang)
+    written = write_report(data, out_dir, config, workspace_root=ws.root, lang=lang,
+                           progress=lambda steps: _progress(steps, "生成报告", as_json))
     if as_json:
         out = json_view(data)
         out["files"] = {k: str(v) for k, v in written.items() if k in ("docx", "xlsx", "html")}
