@@ -40,7 +40,9 @@ def rejected(root: Path, bad: Path | str, *must_name: str, code: str):
     the file, every string in must_name and the problem code. Returns the output."""
     before = dump(root)
     assert before["items"], "the workspace should hold a plan already"
-    r = CliRunner().invoke(main, ["plan", "import", "-w", str(root), str(bad)])
+    plain = CliRunner().invoke(main, ["plan", "import", "-w", str(root), str(bad)])
+    assert plain.exit_code == 1 and f"({code})" not in plain.output, plain.output  # codes only with -v
+    r = CliRunner().invoke(main, ["-v", "plan", "import", "-w", str(root), str(bad)])
     out = r.output
     assert r.exit_code == 1, out
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)

@@ -592,7 +592,7 @@ def returns_cmd(ws, period, unit, as_json):
 @workspace_options
 def report(ws, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
-    from tracker.i18n import resolve
+    from tracker.i18n import resolve, tr
     from tracker.reports.inspection import gather, json_view, summary_text, write_report
 
     data = gather(ws, year, as_of)
@@ -600,7 +600,7 @@ def report(ws, year, output, as_of, as_json, lang):
     config = ws.config()
     lang = resolve(lang, config)
     written = write_report(data, out_dir, config, workspace_root=ws.root, lang=lang,
-                           progress=lambda steps: _progress(steps, "生成报告", as_json))
+                           progress=lambda steps: _progress(steps, tr("生成报告", lang), as_json))
     if as_json:
         out = json_view(data)
         out["files"] = {k: str(v) for k, v in written.items() if k in ("docx", "xlsx", "html")}

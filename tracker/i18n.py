@@ -234,6 +234,7 @@ EN_CATALOG: dict[str, str] = {
         "  Quarterly returns: {on_time} on time, {late} late, {missing} missing",
     ", 未到期 {pending} 次": ", {pending} not yet due",
     "  未通过原因: {message}": "  Reason not passed: {message}",
+    "生成报告": "Writing the report",
     "  无牵头单位报送的任务 (按 0 计): {items}": "  Items with no return from any lead unit (counted as 0): {items}",
     "检查验收报告": "Inspection report",
     "汇总表": "Summary workbook",

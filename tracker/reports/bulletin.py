@@ -152,8 +152,9 @@ def document_date(status: dict) -> date:
     """The date a period's documents bear when none is given: the day its figures stand as of —
     the due date, or the last day a return of the period came in when that is later. Never the day
     the command ran (a bulletin of 2007 printed in 2026 still says 2007)."""
-    days = [status["due"]] + [r["received_at"] for r in status["returned"]]
-    days += [r["last_received_at"] for r in status["returned"] if r.get("last_received_at")]
+    returned = status.get("returned", [])
+    days = [status["due"]] + [r["received_at"] for r in returned]
+    days += [r["last_received_at"] for r in returned if r.get("last_received_at")]
     return date.fromisoformat(max(str(d)[:10] for d in days))
 
 
