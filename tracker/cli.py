@@ -110,7 +110,8 @@ class TrackerGroup(click.Group):
         import contextlib
         import os
 
-        rest = [*getattr(ctx, "protected_args", []), *ctx.args]
+        # the words after the group's own options (click 8.2 keeps the command in _protected_args)
+        rest = [*(vars(ctx).get("_protected_args") or vars(ctx).get("protected_args") or []), *ctx.args]
         quiet = ctx.params.get("quiet") and "--json" not in rest
         try:
             with (open(os.devnull, "w") if quiet else contextlib.nullcontext()) as sink, \

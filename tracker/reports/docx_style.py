@@ -370,7 +370,8 @@ def attachment(doc, title_text: str, n: int | None = None, lang: str = ZH) -> No
 def table(doc, headers: list[str], rows: list[list], widths_mm: list[float], *, align: list[str] | None = None,
           shade: list[list] | None = None, size: float = TABLE_PT):
     """A bordered table the width of the text block: header row shaded, in 黑体, repeated on every
-    page; cells in the table face, single line spacing, text wrapping inside its column.
+    page; cells in the table face, single line spacing, text wrapping inside its column; no row
+    split across two pages.
 
     ``align`` gives each column's alignment ("left" | "center" | "right"; default left), the same
     for every row — never decided by the length of a value. ``shade`` (parallel to rows) may give
@@ -420,6 +421,9 @@ def table(doc, headers: list[str], rows: list[list], widths_mm: list[float], *, 
                 _shade(cells[i], shade[ri][i])
     for i, w in enumerate(widths):
         t.columns[i].width = w
+    for row in t.rows:  # a row is never split across two pages (its text would be read in halves)
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
     return t
 
 
