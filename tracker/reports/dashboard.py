@@ -11,7 +11,9 @@ attributes, comments and metadata removed, ids prefixed per chart so they cannot
 So that Chinese shows even on a machine with no CJK font, a subset of the CJK font the charts use
 (only the characters on the page) is embedded as a ``data:`` URL @font-face, after the usual
 system fonts (Microsoft YaHei, PingFang SC, Noto Sans CJK SC …) in the font stack; a font whose
-licence forbids embedding (OS/2 fsType bit 1) is not embedded.
+licence forbids embedding (OS/2 fsType bit 1) is not embedded. Subsetting a CJK font takes seconds, so the subset is
+kept in the user's cache (:mod:`tracker.cache`), named by a hash of the font file, the face and
+the characters: a report run again over the same figures reads it back.
 """
 
 from __future__ import annotations
