@@ -67,14 +67,6 @@ def resolve_workspace(workspace=None, db_url=None):
     return find_workspace(workspace, db_url)
 
 
-def pad(text: str, width: int) -> str:
-    """Left-justify by display width: a Chinese character takes two columns in a terminal."""
-    import unicodedata
-
-    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - w)
-
-
 def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
@@ -298,13 +290,16 @@ def units_list(ws, as_json, year):
     if as_json:
         emit_json({"units": rows})
         return
-    width = min(40, max([20] + [len(r["name"]) * 2 + 2 for r in rows]))
-    click.echo(f"{pad('单位', width)}{pad('牵头', 6)}{pad('参与', 6)}")
-    for r in sorted(rows, key=lambda r: (-r["lead"], -r["participant"], r["name"])):
-        tag = "  [集合, 不下发模板]" if r["collective"] else ""
+    from tracker.termtable import table
+
+    def tag(r):
         if r["collective"] and r["members"]:
-            tag = f"  [集合: {len(r['members'])} 个成员]"
-        click.echo(f"{pad(r['name'], width)}{r['lead']:<6}{r['participant']:<6}{tag}")
+            return f"[集合: {len(r['members'])} 个成员]"
+        return "[集合, 不下发模板]" if r["collective"] else ""
+
+    ordered = sorted(rows, key=lambda r: (-r["lead"], -r["participant"], r["name"]))
+    click.echo(table([[r["name"], r["lead"], r["participant"], tag(r)] for r in ordered],
+                     ["单位", "牵头", "参与", ""], max_widths=[40], align=["left", "right", "right"]))
 
 
 @units.command("alias")

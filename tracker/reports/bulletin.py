@@ -207,7 +207,7 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, as_of: date | No
     reds = red_rows(status, lang)
     if reds:
         table(["序号", "工作内容", "牵头单位", "完成进度(%)", "进展状态", "存在问题"], reds,
-              [12, 52, 28, 18, 18, 28], ["center", "left", "left", "center", "center", "left"])
+              [12, 46, 26, 16, 18, 38], ["center", "left", "left", "center", "center", "left"])
     ds.paragraph(doc, t("请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。"))
     ds.attachment_note(doc, [attachment_title(status, lang)], lang)
     ds.signature(doc, office, as_of, lang)
