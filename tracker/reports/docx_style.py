@@ -353,13 +353,14 @@ def attachment_note(doc, titles: list[str], lang: str = ZH) -> None:
 
 def attachment(doc, title_text: str, n: int | None = None, lang: str = ZH) -> None:
     """A new page: "附件" (or "附件2") in 黑体 at the top left, then the attachment's title."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     from tracker.i18n import tr
 
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     label = tr("附件", lang) + (str(n) if n else "")
     p = doc.add_paragraph()
+    p.paragraph_format.page_break_before = True  # not a break in a paragraph of its own: that
+    # paragraph can fall at the top of a page and leave it blank
     set_font(p.add_run(label), _fonts(doc)["heading1"], BODY_PT)
     t = doc.add_paragraph(style="Title")
     t.alignment = WD_ALIGN_PARAGRAPH.CENTER
