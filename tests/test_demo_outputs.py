@@ -236,3 +236,18 @@ def test_documents_are_dated_by_their_period_not_today(demo):
     assert dates and all(d.startswith("2007年4月") for d in dates), dates
     doc = Document(str(ws / "reports" / "2007" / "2007-检查验收报告.docx"))
     assert doc.paragraphs[-1].text == "2008年1月31日"  # the demo inspects as of Q4's due date + 21 days
+
+
+def test_chinese_outputs_name_quarters_in_chinese(demo):
+    """第一季度 … 第四季度 in Chinese output; "Q1" only as part of a period code such as 2007Q1."""
+    ws, _ = demo
+    q = re.compile(r"(?<![0-9A-Za-z])Q[1-4](?![0-9])")
+    html = (ws / "reports" / "2007" / "2007-dashboard.html").read_text(encoding="utf-8")
+    text = re.sub(r"<svg.*?</svg>|<style.*?</style>", "", html, flags=re.S)
+    assert not q.findall(text)
+    assert "<th>第一季度</th>" in text
+    for p in [ws / "reports" / "2007" / "2007-检查验收汇总.xlsx", ws / "reports" / "2007" / "2007-检查验收报告.docx"]:
+        texts = xlsx_texts(p) if p.suffix == ".xlsx" else docx_texts(p)
+        assert not [t for t in texts if q.search(t)], p.name
+    out = CliRunner().invoke(main, ["-w", str(ws), "status", "2007Q4"]).output
+    assert not q.findall(out)

@@ -22,7 +22,7 @@ import base64
 import re
 from pathlib import Path
 
-from tracker.i18n import ZH, tr
+from tracker.i18n import ZH, quarter_label, tr
 
 TEMPLATE = "dashboard.html.j2"
 RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
@@ -145,6 +145,7 @@ def render(data: dict, charts: dict | None = None, font=None, workspace_root: Pa
     ctx = {"d": data, "charts": inlined, "return_label": RETURN_LABEL,
            "behind": lambda item: behind(item, lang),
            "quarters": [x["quarter"] for x in data["trend"]],
+           "quarter_label": lambda i: quarter_label(i, lang),  # 第一季度 / Q1
            "lang": lang, "html_lang": "zh-CN" if lang == ZH else "en", "t": t,
            "title": report_title(data["year"], lang), "list_sep": "、" if lang == ZH else ", ",
            "rule_message": lambda rule: rule_message(rule, lang)}
