@@ -246,27 +246,28 @@ def _page_number(footer, face: Face, *, odd: bool) -> None:
 
 def _font_table(doc, fonts: dict[str, Face]) -> None:
     """Declare each East Asian face with its fallback (w:altName), GB2312 charset and family, so
-    that Word on a PC without 方正小标宋简体 or 仿宋_GB2312 picks the named fallback, then a Song face."""
+    that Word on a PC without 方正小标宋简体 or 仿宋_GB2312 picks the named fallback, then a Song face.
+
+    The font table is python-docx's own template part; the entries are added as text before its
+    closing tag (no XML parser is involved: tracker parses XML only through defusedxml)."""
+    from xml.sax.saxutils import quoteattr  # writing only
+
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
 
     part = next((r.target_part for r in doc.part.rels.values() if r.reltype == RT.FONT_TABLE), None)
     if part is None:
         return
-    root = parse_xml(part.blob)
-    have = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
-    for face in {f.east_asia for f in fonts.values()}:
-        if face in have:
+    text = part.blob.decode("utf-8")
+    if "</w:fonts>" not in text:
+        return
+    new = []
+    for face in sorted({f.east_asia for f in fonts.values()}):
+        if f"w:name={quoteattr(face)}" in text:
             continue
-        alt = FALLBACK.get(face, "宋体")
-        family = "modern" if face in ("黑体",) else "roman"
-        root.append(parse_xml(
-            f'<w:font {nsdecls("w")} w:name="{face}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-            f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'))
-    from lxml import etree
-
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        family = "modern" if face == "黑体" else "roman"
+        new.append(f'<w:font w:name={quoteattr(face)}><w:altName w:val={quoteattr(FALLBACK.get(face, "宋体"))}/>'
+                   f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
+    part._blob = text.replace("</w:fonts>", "".join(new) + "</w:fonts>").encode("utf-8")
 
 
 # -- blocks ---------------------------------------------------------------------------------------
