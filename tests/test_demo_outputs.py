@@ -100,8 +100,8 @@ def outputs(ws: Path) -> list[Path]:
 def printed(text: str, lines: list[str]) -> bool:
     """Whether ``text`` is in the PDF's text lines. pdftotext reads two wrapped cells side by side
     line by line ("cell A line 1 / cell B line 1 / cell A line 2 …"), so the text is taken as
-    pieces: each the longest run found within one printed line, each following the previous
-    piece within the next few lines. A cell cut by its column, its row or the page loses its
+    pieces: each the run that ends the nearest printed line (where the cell wrapped; else the
+    longest run found within one line), each following the previous piece within the next lines. A cell cut by its column, its row or the page loses its
     tail, which is then not found after the head."""
     starts = [k for k, line in enumerate(lines) if text[:1] in line]
     for start in starts:
@@ -112,6 +112,9 @@ def printed(text: str, lines: list[str]) -> bool:
                 n = 0
                 while i + n < len(text) and text[i:i + n + 1] in lines[k]:
                     n += 1
+                if n and (lines[k].endswith(text[i:i + n]) or i + n == len(text)):
+                    best, best_k = n, k  # the nearest line this piece ends: where the cell wrapped
+                    break
                 if n > best:
                     best, best_k = n, k
             if best == 0:

@@ -128,7 +128,7 @@ def test_encrypted_ods_through_the_cli(ws, tmp_path):
         pytest.skip(clerk.NO_SOFFICE)
     src = clerk.write_xlsx(tmp_path / "src.xlsx", [items_grid()])
     p = clerk.save_with_password(src, "ods", tmp_path / "加密.ods")
-    out = CliRunner().invoke(main, ["plan", "import", "-w", str(ws), str(p)]).output
+    out = CliRunner().invoke(main, ["-v", "plan", "import", "-w", str(ws), str(p)]).output
     assert "(encrypted)" in out  # tracker/safety.py reads manifest:encryption-data before any reader
     rejected(ws, p, "密码", code="encrypted")
 

@@ -250,7 +250,7 @@ def _font_table(doc, fonts: dict[str, Face]) -> None:
 
     The font table is python-docx's own template part; the entries are added as text before its
     closing tag (no XML parser is involved: tracker parses XML only through defusedxml)."""
-    from xml.sax.saxutils import quoteattr  # writing only
+    from html import escape
 
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
@@ -262,10 +262,10 @@ def _font_table(doc, fonts: dict[str, Face]) -> None:
         return
     new = []
     for face in sorted({f.east_asia for f in fonts.values()}):
-        if f"w:name={quoteattr(face)}" in text:
+        if f'w:name="{escape(face)}"' in text:
             continue
         family = "modern" if face == "黑体" else "roman"
-        new.append(f'<w:font w:name={quoteattr(face)}><w:altName w:val={quoteattr(FALLBACK.get(face, "宋体"))}/>'
+        new.append(f'<w:font w:name="{escape(face)}"><w:altName w:val="{escape(FALLBACK.get(face, "宋体"))}"/>'
                    f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
     part._blob = text.replace("</w:fonts>", "".join(new) + "</w:fonts>").encode("utf-8")
 
