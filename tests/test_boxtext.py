@@ -517,7 +517,7 @@ def test_cli_no_header_leaves_store_unchanged(tmp_path):
     ws = tmp_path / "ws"
     runner.invoke(main, ["init", str(ws)], catch_exceptions=False)
     before = find_workspace(ws).store().dump()
-    r = runner.invoke(main, ["plan", "import", str(FIX / "no_header.txt"), "-w", str(ws)], catch_exceptions=False)
+    r = runner.invoke(main, ["-v", "plan", "import", str(FIX / "no_header.txt"), "-w", str(ws)], catch_exceptions=False)
     assert r.exit_code == 1
     assert "no-header" in r.output and "no_header.txt" in r.output and "第2行" in r.output
     assert "Traceback" not in r.output

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from datetime import date
 
@@ -10,6 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from test_status import YEAR, FakeRegistry, add_sample_returns, default_config, make_plan, with_sample_returns
 
@@ -52,7 +54,7 @@ def sheet_has_no_formulas(path) -> bool:
 
 # -- 催报 -------------------------------------------------------------------------------------------
 def test_remind_xlsx(status, tmp_path):
-    path = write_remind(tmp_path / "out" / "r.xlsx", status, config_with_office(), today=date(2007, 4, 11))
+    path = write_remind(tmp_path / "out" / "r.xlsx", status, config_with_office(), as_of=date(2007, 4, 11))
     wb = openpyxl.load_workbook(path)
     ws = wb["催报名单"]
     assert ws["A1"].value == "2007年第一季度工作进展情况未报送单位催报名单"
@@ -82,7 +84,7 @@ def test_remind_nobody_missing(tmp_path):
 
 # -- 季度通报 xlsx ------------------------------------------------------------------------------------
 def test_bulletin_xlsx(status, tmp_path):
-    xlsx, docx_path = write_bulletin(tmp_path / "b", status, config_with_office(), today=date(2007, 4, 20))
+    xlsx, docx_path = write_bulletin(tmp_path / "b", status, config_with_office(), as_of=date(2007, 4, 20))
     assert xlsx.name == "2007Q1-季度通报.xlsx" and docx_path.name == "2007Q1-季度通报.docx"
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == ["报送情况", "分类进度", "滞后任务", "任务进度"]
@@ -120,21 +122,30 @@ def cell_texts(table):
 
 
 def test_bulletin_docx(status, tmp_path):
-    _, path = write_bulletin(tmp_path / "b", status, config_with_office(), today=date(2007, 4, 20))
+    _, path = write_bulletin(tmp_path / "b", status, config_with_office(), as_of=date(2007, 4, 20))
     doc = Document(str(path))
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "关于2007年第一季度工作分解任务推进情况的通报"
     heads = [p for p in paras if p[:2] in ("一、", "二、", "三、")]
     assert heads == ["一、报送情况", "二、各类任务推进情况", "三、滞后任务"]
-    assert any("逾期报送1个" in p and "未报送的单位: 天河区政府、市财政局" in p for p in paras)
-    assert paras[-2] == "广州市创建国家知识产权示范城市工作领导小组办公室"
-    assert paras[-1] == "2007年4月20日"
-    returns_t, cats_t, red_t = doc.tables
+    # the late and missing units named in the text, full-width punctuation, Chinese dates
+    assert any("逾期报送1个" in p and "逾期报送的单位：市科技局" in p and "未报送的单位：天河区政府、市财政局" in p
+               for p in paras)
+    assert "各责任单位：" in paras
+    assert any("报送截止日期为2007年4月10日" in p for p in paras)
+    body = "".join(paras[:paras.index("附件")])
+    assert not re.search(r"[,:;()]|\d{4}-\d\d-\d\d", body), body
+    # 附件 note, the 落款 and its date, then the attachment on a new page
+    i = paras.index("广州市创建国家知识产权示范城市工作领导小组办公室")
+    assert paras[i + 1] == "2007年4月20日"
+    assert "附件：2007年第一季度各单位报送情况一览表" in paras[:i]
+    assert paras[paras.index("附件") + 1] == "2007年第一季度各单位报送情况一览表"
+    cats_t, red_t, returns_t = doc.tables
     assert cell_texts(returns_t) == [
         ["序号", "单位", "报送日期", "情况"],
-        ["1", "市知识产权局", "2007-04-08", "按时"],
-        ["2", "越秀区政府", "2007-04-09", "按时"],
-        ["3", "市科技局", "2007-04-15", "逾期5天"],
+        ["1", "市知识产权局", "2007年4月8日", "按时"],
+        ["2", "越秀区政府", "2007年4月9日", "按时"],
+        ["3", "市科技局", "2007年4月15日", "逾期5天"],
         ["4", "天河区政府", "", "未报送"],
         ["5", "市财政局", "", "未报送"],
     ]
@@ -143,22 +154,59 @@ def test_bulletin_docx(status, tmp_path):
                                       ["三", "加强宣传培训", "1", "10", "0", "0", "1"]]
     assert cell_texts(red_t)[2] == ["5", "举办知识产权培训班", "市科技局", "10", "无法按期完成",
                                     "市科技局: =1+2 资金未到位"]
-    # LibreOffice and WPS lay out by the table grid, Word by the cell widths: both say the same
-    from docx.shared import Cm
+    # LibreOffice and WPS lay out by the table grid, Word by the cell widths: both say the same,
+    # and the table is as wide as the text block (156 mm)
+    from docx.shared import Mm
 
     grid = [int(c.get(qn("w:w"))) for c in returns_t._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert [round(g / 567, 1) for g in grid] == [1.5, 7.5, 3.5, 3.0]  # 567 twips per cm
-    assert abs(returns_t.rows[1].cells[1].width - Cm(7.5)) < Cm(0.01)  # stored in twips
+    assert abs(sum(grid) / 56.7 - 156) < 1  # 56.7 twips per mm
+    assert abs(returns_t.rows[1].cells[1].width - Mm(75)) < Mm(0.1)
     # header rows repeat on every page
     for t in doc.tables:
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    # A4, 宋体 body for East Asian text
+    assert_gbt9704(doc, "2007年4月20日")
+
+
+def assert_gbt9704(doc, day: str) -> None:
+    """The layout of GB/T 9704, read back from the docx (also used by the inspection report test)."""
+    from docx.enum.text import WD_LINE_SPACING
+
     sec = doc.sections[0]
     assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
-    rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == "宋体"
-    body_run = doc.paragraphs[2].runs[0]
-    assert body_run._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
+    assert [round(x.mm) for x in (sec.top_margin, sec.left_margin, sec.bottom_margin, sec.right_margin)] \
+        == [37, 28, 35, 26]
+
+    def east_asia(el):
+        return el.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    normal = doc.styles["Normal"]
+    assert east_asia(normal.element) == "仿宋_GB2312" and normal.font.size.pt == 16
+    pf = normal.paragraph_format
+    assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY and 28 <= pf.line_spacing.pt <= 29
+    title = doc.paragraphs[0]
+    assert title.runs[0].font.size.pt == 22 and east_asia(title.runs[0]._r) == "方正小标宋简体"
+    h1 = next(p for p in doc.paragraphs if p.style.name == "Heading 1")
+    assert east_asia(h1.runs[0]._r) == "黑体" and h1.runs[0].font.size.pt == 16
+    assert east_asia(doc.styles["Heading 2"].element) == "楷体_GB2312"
+    body = next(p for p in doc.paragraphs[2:] if p.style.name == "Normal" and p.runs and len(p.text) > 30)
+    assert east_asia(body.runs[0]._r) == "仿宋_GB2312" and body.runs[0].font.size.pt == 16
+    assert body.paragraph_format.first_line_indent.pt == 32  # two characters
+    # page numbers: a PAGE field, "— n —", 4号 宋体, right on odd pages, left on even pages
+    assert doc.settings.odd_and_even_pages_header_footer
+    for footer, align in ((sec.footer, "right"), (sec.even_page_footer, "left")):
+        p = footer.paragraphs[0]
+        assert p.alignment == getattr(WD_ALIGN_PARAGRAPH, align.upper())
+        xml = p._p.xml
+        assert "PAGE" in "".join(t.text for t in p._p.iter(qn("w:instrText")))
+        assert xml.count('w:fldCharType="begin"') == 1 and xml.count('w:fldCharType="end"') == 1
+        assert p.text.startswith("\u2014 ") and p.text.endswith(" \u2014")
+        assert all(r.font.size.pt == 14 and east_asia(r._r) == "宋体" for r in p.runs)
+    # the 落款's date, right-aligned, in the one Chinese form
+    dated = [p for p in doc.paragraphs if p.text == day]
+    assert dated and dated[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # fallbacks declared in the font table
+    ft = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    assert '"方正小标宋简体"' in ft.blob.decode() and 'w:altName w:val="宋体"' in ft.blob.decode()
 
 
 def test_bulletin_docx_without_red_items(status, tmp_path):
@@ -166,7 +214,7 @@ def test_bulletin_docx_without_red_items(status, tmp_path):
         d["light"] = "green"
     _, path = write_bulletin(tmp_path / "b", status, default_config())
     doc = Document(str(path))
-    assert len(doc.tables) == 2
+    assert len(doc.tables) == 2  # categories and the attachment
     assert "本季度无滞后任务。" in [p.text for p in doc.paragraphs]
 
 
@@ -209,7 +257,7 @@ def test_red_collective_item_names_the_collective_and_member_problems(status, tm
     rows = table_of(openpyxl.load_workbook(xlsx)["滞后任务"], 3)
     assert rows[1][:3] == [3, "各区设立专项资金", "各区政府"]
     assert rows[1][5] == "越秀区政府: 资金未落实"
-    red_t = Document(str(docx_path)).tables[2]
+    red_t = Document(str(docx_path)).tables[1]
     assert cell_texts(red_t)[1][2] == "各区政府"
 
 

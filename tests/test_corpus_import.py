@@ -68,7 +68,7 @@ def dump(ws):
 
 def run_import(ws, path: Path, *extra: str):
     return CliRunner().invoke(__import__("tracker.cli", fromlist=["main"]).main,
-                              ["plan", "import", str(path), "-w", str(ws.root), *extra])
+                              ["-v", "plan", "import", str(path), "-w", str(ws.root), *extra])
 
 
 def needs(module: str):

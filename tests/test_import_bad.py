@@ -40,7 +40,9 @@ def rejected(root: Path, bad: Path | str, *must_name: str, code: str):
     the file, every string in must_name and the problem code. Returns the output."""
     before = dump(root)
     assert before["items"], "the workspace should hold a plan already"
-    r = CliRunner().invoke(main, ["plan", "import", "-w", str(root), str(bad)])
+    plain = CliRunner().invoke(main, ["plan", "import", "-w", str(root), str(bad)])
+    assert plain.exit_code == 1 and f"({code})" not in plain.output, plain.output  # codes only with -v
+    r = CliRunner().invoke(main, ["-v", "plan", "import", "-w", str(root), str(bad)])
     out = r.output
     assert r.exit_code == 1, out
     assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
@@ -126,7 +128,7 @@ def test_encrypted_ods_through_the_cli(ws, tmp_path):
         pytest.skip(clerk.NO_SOFFICE)
     src = clerk.write_xlsx(tmp_path / "src.xlsx", [items_grid()])
     p = clerk.save_with_password(src, "ods", tmp_path / "加密.ods")
-    out = CliRunner().invoke(main, ["plan", "import", "-w", str(ws), str(p)]).output
+    out = CliRunner().invoke(main, ["-v", "plan", "import", "-w", str(ws), str(p)]).output
     assert "(encrypted)" in out  # tracker/safety.py reads manifest:encryption-data before any reader
     rejected(ws, p, "密码", code="encrypted")
 

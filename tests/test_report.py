@@ -159,7 +159,7 @@ def test_human_summary(tmp_path, passing):
     res = CliRunner().invoke(main, ["report", "2007", "-w", str(ws.root), "-o", str(tmp_path / "o"),
                                     "--as-of", AS_OF])
     assert res.exit_code == 0, res.output
-    assert res.output.splitlines()[0] == "2007 年度检查验收: 通过"
+    assert res.stdout.splitlines()[0] == "2007 年度检查验收: 通过"  # the progress bar is on stderr
     assert "工作完成度 87.5% (要求 ≥ 80%), 评分 82.5 分 (要求 ≥ 60 分)" in res.output
     assert "2007-检查验收报告.docx" in res.output
 
@@ -274,12 +274,12 @@ def test_docx_read_back(passing):
     doc = _docx(out / "2007-检查验收报告.docx")
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "2007年度工作分解任务检查验收报告"
-    conclusion = next(t for t in texts if t.startswith("检查验收结论:"))
-    assert conclusion == ("检查验收结论:2007年度工作完成度为87.5%, 评分为82.5分 (合格要求: 工作完成度不低于80%、"
-                          "评分不低于60分, 必做任务全部完成)。结论: 通过。")
+    conclusion = next(t for t in texts if t.startswith("检查验收结论："))
+    assert conclusion == ("检查验收结论：2007年度工作完成度为87.5%，评分为82.5分（合格要求：工作完成度不低于80%、"
+                          "评分不低于60分，必做任务全部完成）。结论：通过。")
     cat = doc.tables[0]
     assert [[c.text for c in r.cells] for r in cat.rows] == [
-        ["类号", "项目分类", "任务数", "已完成", "完成度(%)", "得分/分值"],
+        ["类号", "项目分类", "任务数", "已完成", "完成度（%）", "得分/分值"],
         ["一", "建立健全管理体系", "2", "1", "80", "40/50"],
         ["二", "提高创造能力", "2", "1", "95", "42.5/50"]]
     # the header row repeats on every page
@@ -287,8 +287,9 @@ def test_docx_read_back(passing):
     # A4 and East-Asian fonts set
     s = doc.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
-    rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert rfonts.get(qn("w:eastAsia")) == "宋体"
+    from test_bulletin import assert_gbt9704
+
+    assert_gbt9704(doc, "2008年3月1日")  # the as-of date under the 落款
     heading_rfonts = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert heading_rfonts.get(qn("w:eastAsia")) == "黑体"
     # four charts embedded
@@ -302,9 +303,9 @@ def test_docx_read_back(passing):
 def test_docx_of_the_failing_case(failing):
     _, out, _ = failing
     doc = _docx(out / "2007-检查验收报告.docx")
-    conclusion = next(p.text for p in doc.paragraphs if p.text.startswith("检查验收结论:"))
-    assert conclusion.endswith("结论: 未通过。未通过原因: 1. 工作完成度 67.5% 低于 80%;"
-                               "2. 必做任务未全部完成: 第1项(60%)。")
+    conclusion = next(p.text for p in doc.paragraphs if p.text.startswith("检查验收结论："))
+    assert conclusion.endswith("结论：未通过。未通过原因：1. 工作完成度 67.5% 低于 80%；"
+                               "2. 必做任务未全部完成：第1项（60%）。")
     assert [c.text for c in doc.tables[0].rows[1].cells][4] == "55"  # 类一: (60 + 50) / 2
 
 
@@ -365,7 +366,8 @@ def test_dashboard_is_self_contained(passing):
 def test_dashboard_names_the_failed_rules(failing):
     _, out, _ = failing
     html = (out / "2007-dashboard.html").read_text(encoding="utf-8")
-    assert ">未通过<" in html and "工作完成度 67.5% 低于 80%" in html and "mandatory-incomplete" in html
+    assert ">未通过<" in html and "工作完成度 67.5% 低于 80%" in html
+    assert "mandatory-incomplete" not in html and "completion-below" not in html  # no rule codes on the page
 
 
 def test_dashboard_template_can_be_overridden_in_the_workspace(tmp_path):

@@ -76,6 +76,13 @@ def tr(text: str, lang: str = "zh", /, **fields) -> str:
     return translate(text, lang, **fields)
 
 
+def plan_title(plan) -> str:
+    """The plan's name with its year said once ("2007年广州市…")."""
+    from tracker.templates import plan_title as title
+
+    return title(plan)
+
+
 def format_graph_stats(st: dict, top: int = 10) -> str:
     from tracker.graph import format_stats
 
@@ -388,15 +395,25 @@ class Tracker:
 
         return default_period(self.workspace)
 
+    def parse_period(self, text):
+        """A quarter as a person types it: 2007Q1, 2007年第一季度, 2007年一季度, or Q1 / 一季度 with the
+        year of the latest stored plan (:func:`tracker.periods.parse_period`)."""
+        from tracker.periods import parse_period as parse
+
+        if not isinstance(text, str):
+            text = str(text)
+        year = max((r["year"] for r in self.store.list_plans()), default=None)
+        return parse(text, year)
+
     def _period(self, period):
-        return parse_period(period) if period else self.default_period()
+        return self.parse_period(period) if period else self.default_period()
 
     def templates(self, period, *, out_dir: Path | None = None, units: list[str] | None = None,
                   on_progress: Progress | None = None):
         """Write each unit's workbook for PERIOD (``outbox/PERIOD/``); a TemplateResult."""
         from tracker.templates import make_templates
 
-        return make_templates(self.workspace, str(parse_period(period)), Path(out_dir) if out_dir else None,
+        return make_templates(self.workspace, str(self.parse_period(period)), Path(out_dir) if out_dir else None,
                               list(units) if units else None, progress=_wrap(on_progress, "生成模板"))
 
     def collect(self, paths: list[Path] | None = None, *, received: date | None = None,
@@ -408,7 +425,7 @@ class Tracker:
         from tracker.returns import collect
 
         if period:
-            period = str(parse_period(period))
+            period = str(self.parse_period(period))
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
                        period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"))
 
@@ -424,7 +441,7 @@ class Tracker:
         """Every accepted return (current, superseded, withdrawn) with its events."""
         from tracker.withdraw import history
 
-        return history(self.workspace, str(parse_period(period)) if period else None, unit)
+        return history(self.workspace, str(self.parse_period(period)) if period else None, unit)
 
     def backup(self, dest: Path | None = None) -> dict:
         """One archive of the whole workspace (store dump, tracker.toml, the secret, archive/,
@@ -437,7 +454,7 @@ class Tracker:
         """The accepted values of PERIOD (``tracker returns --json``'s ``rows``)."""
         from tracker.returns import return_rows_for
 
-        return return_rows_for(self.workspace, str(parse_period(period)), unit)
+        return return_rows_for(self.workspace, str(self.parse_period(period)), unit)
 
     def status(self, period=None) -> dict:
         """``tracker status --json``: returned (late or not), missing, items by light."""
@@ -451,15 +468,17 @@ class Tracker:
 
         return format_status(st, self.lang(lang))
 
-    def remind(self, period, *, output: Path | None = None, lang: str | None = None) -> RemindResult:
-        """The 催报名单 workbook of the units that have not returned PERIOD."""
+    def remind(self, period, *, output: Path | None = None, lang: str | None = None,
+               as_of: date | None = None) -> RemindResult:
+        """The 催报名单 workbook of the units that have not returned PERIOD, dated ``as_of`` (default:
+        the period's document date, never today)."""
         from tracker.reports.remind import write_remind
 
         st = self.status(period)
         path = Path(output) if output else self.folder("outbox") / f"{st['period']}-催报名单.xlsx"
         book = self.contact_book()
         mine = {u: book[u] for u in st["missing"] if u in book}
-        write_remind(path, st, self.config, lang=self.lang(lang), contacts=mine)
+        write_remind(path, st, self.config, as_of, lang=self.lang(lang), contacts=mine)
         return RemindResult(path, st, mine)
 
     def send_reminders(self, period, *, dry_run: bool = False, today: date | None = None) -> dict:
@@ -493,13 +512,15 @@ class Tracker:
                 "messages": [m.to_dict() for m in messages],
                 "no_email": [u for u in st["missing"] if u not in with_mail]}
 
-    def bulletin(self, period, *, output: Path | None = None, lang: str | None = None) -> list[Path]:
-        """The quarterly bulletin (xlsx and docx); the paths written."""
+    def bulletin(self, period, *, output: Path | None = None, lang: str | None = None,
+                 as_of: date | None = None) -> list[Path]:
+        """The quarterly bulletin (xlsx and docx) dated ``as_of`` (default: the period's document
+        date, never today); the paths written."""
         from tracker.reports.bulletin import write_bulletin
 
         st = self.status(period)
         out_dir = Path(output) if output else self.folder("reports") / st["period"]
-        return list(write_bulletin(out_dir, st, self.config, lang=self.lang(lang)))
+        return list(write_bulletin(out_dir, st, self.config, as_of, lang=self.lang(lang)))
 
     # -- the contact book (联络员名册) -----------------------------------------------------------------
     def contact_book(self) -> dict[str, dict]:
@@ -580,14 +601,14 @@ class Tracker:
         """The link of every unit that receives a template for PERIOD (issued where missing)."""
         from tracker.links import links_for
 
-        p = str(parse_period(period))
+        p = str(self.parse_period(period))
         return LinksResult(p, links_for(self.workspace, p))
 
     def revoke_link(self, period, unit: str):
         """Revoke UNIT's link for PERIOD; returns its new Link (the old one now answers 410)."""
         from tracker.links import revoke
 
-        return revoke(self.workspace, str(parse_period(period)), unit)
+        return revoke(self.workspace, str(self.parse_period(period)), unit)
 
     def resolve_link(self, token: str, today: date | None = None):
         """(unit, period, nonce, expires) of a live link. Raises LinkNotFound (404: tampered or
@@ -756,12 +777,13 @@ class Tracker:
 
     # -- the year ----------------------------------------------------------------------------------
     def report(self, year: int, *, output: Path | None = None, as_of: date | None = None,
-               lang: str | None = None) -> ReportResult:
+               lang: str | None = None, on_progress: Progress | None = None) -> ReportResult:
         """The year-end inspection: figures, pass rules, Word/Excel/HTML and charts."""
         from tracker.reports.inspection import gather, summary_text, write_report
 
         lang = self.lang(lang)
         data = gather(self.workspace, int(year), as_of)
         out_dir = Path(output) if output else self.folder("reports") / str(year)
-        written = write_report(data, out_dir, self.config, workspace_root=self.root, lang=lang)
+        written = write_report(data, out_dir, self.config, workspace_root=self.root, lang=lang,
+                               progress=_wrap(on_progress, "生成报告"))
         return ReportResult(data, written, lang, summary_text(data, written, lang))

@@ -6,7 +6,10 @@ Each command is options → one :class:`~tracker.app.Tracker` method → echo or
 ``tracker --help`` starts at once. Every read command has ``--json``. Problems are printed as values
 (file, sheet, cell, message), never as a traceback.
 
-Exit codes: 0 ok, 1 the input was rejected, 2 a usage error.
+Exit codes, the same in every command: 0 ok, 1 the input was rejected (a file, a return, a
+plan: the problems are named) or refused (it would lose data), or the workspace is broken; 2 a usage
+error (a wrong option, period, date, or no workspace/plan). Problems go to stderr; their codes only
+with ``-v`` (and in ``--json``). ``-q`` prints errors only.
 """
 
 from __future__ import annotations
@@ -17,7 +20,12 @@ from pathlib import Path
 
 import click
 
-from tracker.app import InputError, Problems, Refused, UsageError, WorkspaceError
+import tracker.clickzh as clickzh
+
+clickzh.install()  # click's own words in Chinese, before any option or help text is declared
+
+from tracker.app import InputError, Problems, Refused, UsageError, WorkspaceError  # noqa: E402
+from tracker.cli_types import DATE  # noqa: E402
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -73,8 +81,9 @@ def group_params(workspace=None, db_url=None) -> tuple:
 
 
 def click_progress(label: str, quiet: bool = False):
-    """An ``on_progress(done, total, label)`` that draws a bar on stderr for more than a few items."""
-    if quiet:
+    """An ``on_progress(done, total, label)`` that draws a bar on stderr for more than a few items
+    (none for --json or -q)."""
+    if quiet or _root_flag("quiet"):
         return None
     state: dict = {}
 
@@ -91,14 +100,6 @@ def click_progress(label: str, quiet: bool = False):
             state.pop("done", None)
 
     return on_progress
-
-
-def pad(text: str, width: int) -> str:
-    """Left-justify by display width: a Chinese character takes two columns in a terminal."""
-    import unicodedata
-
-    w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - w)
 
 
 def emit_json(data) -> None:
@@ -130,17 +131,33 @@ def workspace_error(e: BaseException) -> WorkspaceError | None:
     return None
 
 
-def print_problems(problems: Problems | list, *, err: bool = True) -> None:
+def _root_flag(name: str) -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().params.get(name))
+
+
+def print_problems(problems: Problems | list, *, err: bool = True, verbose: bool = False) -> None:
+    """Each problem on stderr; its code (for a program or a developer) only with -v."""
+    verbose = verbose or _root_flag("verbose")
     for p in problems:
-        click.secho(str(p), fg="red" if p.is_error else "yellow", err=err)
+        text = str(p) if verbose else str(p).removesuffix(f" ({p.code})")
+        click.secho(text, fg="red" if p.is_error else "yellow", err=True)
 
 
 class TrackerGroup(click.Group):
     """Turns InputError/UsageError into a clear message and an exit code, never a traceback."""
 
     def invoke(self, ctx):
+        import contextlib
+        import os
+
+        # the words after the group's own options (click 8.2 keeps the command in _protected_args)
+        rest = [*(vars(ctx).get("_protected_args") or vars(ctx).get("protected_args") or []), *ctx.args]
+        quiet = ctx.params.get("quiet") and "--json" not in rest
         try:
-            return super().invoke(ctx)
+            with (open(os.devnull, "w") if quiet else contextlib.nullcontext()) as sink, \
+                    (contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext()):
+                return super().invoke(ctx)
         except InputError as e:
             print_problems(e.problems)
             n = len(e.problems.errors)
@@ -164,8 +181,10 @@ class TrackerGroup(click.Group):
 
 @click.group(cls=TrackerGroup, context_settings=CONTEXT)
 @click.version_option(package_name="tracker", prog_name="tracker")
+@click.option("-q", "--quiet", is_flag=True, help="只显示错误 (不显示进度和结果行; --json 照常输出)")
+@click.option("-v", "--verbose", is_flag=True, help="问题后面也显示其代码 (如 bad-progress)")
 @ws_db_options
-def main(workspace, db_url):
+def main(workspace, db_url, quiet, verbose):
     """tracker — 工作分解表的导入、季度填报收集、通报与年终检查验收。
 
     \b
@@ -299,7 +318,9 @@ def plan_show(t, year, version, as_json):
     if as_json:
         emit_json(p.to_dict())
         return
-    click.secho(f"{p.year} 年 {p.name} (第 {p.version} 版, 来源 {p.source})", bold=True)
+    from tracker.app import plan_title
+
+    click.secho(f"{plan_title(p)} (第 {p.version} 版, 来源 {p.source})", bold=True)
     _print_plan_items(p)
 
 
@@ -362,13 +383,16 @@ def units_list(t, as_json, year):
     if as_json:
         emit_json({"units": rows})
         return
-    width = min(40, max([20] + [len(r["name"]) * 2 + 2 for r in rows]))
-    click.echo(f"{pad('单位', width)}{pad('牵头', 6)}{pad('参与', 6)}")
-    for r in sorted(rows, key=lambda r: (-r["lead"], -r["participant"], r["name"])):
-        tag = "  [集合, 不下发模板]" if r["collective"] else ""
+    from tracker.termtable import table
+
+    def tag(r):
         if r["collective"] and r["members"]:
-            tag = f"  [集合: {len(r['members'])} 个成员]"
-        click.echo(f"{pad(r['name'], width)}{r['lead']:<6}{r['participant']:<6}{tag}")
+            return f"[集合: {len(r['members'])} 个成员]"
+        return "[集合, 不下发模板]" if r["collective"] else ""
+
+    ordered = sorted(rows, key=lambda r: (-r["lead"], -r["participant"], r["name"]))
+    click.echo(table([[r["name"], r["lead"], r["participant"], tag(r)] for r in ordered],
+                     ["单位", "牵头", "参与", ""], max_widths=[40], align=["left", "right", "right"]))
 
 
 @units.command("alias")
@@ -411,9 +435,11 @@ def units_contacts(t, file, as_json):
         return
     if not rows:
         click.echo("联络员名册是空的。导入: tracker units contacts 名册.xlsx")
-    width = min(40, max([20] + [len(r["unit"]) * 2 + 2 for r in rows]))
-    for r in rows:
-        click.echo(f"{pad(r['unit'], width)}{pad(r['name'], 10)}{pad(r['phone'], 16)}{r['email']}")
+    if rows:
+        from tracker.termtable import table
+
+        click.echo(table([[r["unit"], r["name"], r["phone"], r["email"]] for r in rows],
+                         ["单位", "联系人", "电话", "电子邮箱"], max_widths=[40, 12, 18, 40]))
 
 
 # -- status, remind, bulletin, graph ---------------------------------------------------------------
@@ -441,9 +467,11 @@ def status(t, period, as_json, lang):
 @click.option("--send", is_flag=True, help="给每个有电子邮箱的未报送单位发一封催报邮件 (含本单位填报链接; tracker.toml [mail])")
 @click.option("--dry-run", is_flag=True, help="与 --send 同用: 只显示将要发送的邮件, 不发送")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出 (与 --send 同用)")
+@click.option("--date", "as_of", type=DATE, default=None,
+              help="名单上的日期 (默认: 该季度截止日, 或最后收到回报的日期)")
 @lang_option
 @tracker_options
-def remind(t, period, output, send, dry_run, as_json, lang):
+def remind(t, period, output, send, dry_run, as_json, lang, as_of):
     """生成催报名单 (xlsx): 未报送的单位及其任务和联络员, 可直接打印; --send 发催报邮件。"""
     from tracker.app import tr
 
@@ -461,7 +489,7 @@ def remind(t, period, output, send, dry_run, as_json, lang):
             click.secho(f"没有电子邮箱、未发邮件的未报送单位 {len(res['no_email'])} 个: {'、'.join(res['no_email'])}",
                         fg="yellow")
         return
-    res = t.remind(period, output=Path(output) if output else None, lang=lang)
+    res = t.remind(period, output=Path(output) if output else None, lang=lang, as_of=as_of)
     click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", t.lang(lang), path=res.path,
                   n=len(res.status["missing"])))
     for u in res.status["missing"]:
@@ -474,13 +502,15 @@ def remind(t, period, output, send, dry_run, as_json, lang):
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: reports/PERIOD/)")
+@click.option("--date", "as_of", type=DATE, default=None,
+              help="通报的成文日期 (默认: 该季度截止日, 或最后收到回报的日期)")
 @lang_option
 @tracker_options
-def bulletin(t, period, output, lang):
+def bulletin(t, period, output, lang, as_of):
     """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
     from tracker.app import tr
 
-    for p in t.bulletin(period, output=Path(output) if output else None, lang=lang):
+    for p in t.bulletin(period, output=Path(output) if output else None, lang=lang, as_of=as_of):
         click.echo(tr("已写入 {path}", t.lang(lang), path=p))
 
 
@@ -554,7 +584,7 @@ def templates(t, period, output, units_, as_json):
     click.secho(f"已生成 {len(res.files)} 个填报模板 → {res.out_dir}", fg="green")
     for f in res.files:
         click.echo(f"  {Path(f['file']).name}  ({f['items']} 项任务"
-                   + (f", {f['targets']} 个指标" if f["targets"] else "") + (", 已预填上季度内容" if f["prefilled"] else "")
+                   + (f", {f['targets']} 个指标" if f["targets"] else "") + (", 已预填上季度内容" if f.get("prefilled") else "")
                    + ")")
     if res.skipped:
         click.secho(f"未生成 (集合单位无法展开为具体单位) {len(res.skipped)} 个: {'、'.join(res.skipped)}",
@@ -563,8 +593,8 @@ def templates(t, period, output, units_, as_json):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--received", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="办公室收到文件的日期 YYYY-MM-DD (默认: 今天)")
+@click.option("--received", type=DATE, default=None,
+              help="办公室收到文件的日期, 如 2007-04-08 或 2007年4月8日 (默认: 今天)")
 @click.option("--period", default=None, help="只接收该季度的报表 (默认: 按收到日期, 当季或上一季度)")
 @click.option("--dry-run", is_flag=True, help="只检查, 不存档、不入库、不写回执")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -577,7 +607,7 @@ def collect(ctx, t, paths, received, period, dry_run, as_json, verbose, keep):
 
     PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
     """
-    res = t.collect([Path(p) for p in paths] or None, received=received.date() if received else None,
+    res = t.collect([Path(p) for p in paths] or None, received=received,
                     period=period, dry_run=dry_run, keep=keep, on_progress=click_progress("收集", as_json))
     if as_json:
         emit_json(res.to_dict())
@@ -591,10 +621,10 @@ def collect(ctx, t, paths, received, period, dry_run, as_json, verbose, keep):
                 tag = "重复, 未改动" if f.duplicate or f.outcome == "duplicate" else (
                     "已接收, 替代此前报表" if f.superseded else "已接收")
                 click.secho(f"✔ {f.name}: {f.unit} {f.period}, {f.items} 项  [{tag}]", fg="green")
-                print_problems(f.problems, err=False)
+                print_problems(f.problems, verbose=verbose)
             else:
                 click.secho(f"✘ {f.name}: 退回{' (重复报送)' if f.duplicate else ''}", fg="red")
-                print_problems(f.problems, err=False)
+                print_problems(f.problems, verbose=verbose)
         _print_rejected_summary(res, dry_run)
         for name in res.not_returns:
             click.secho(f"? {name}: 不是表格文件 (tracker 只收集 .xlsx .xls .ods), 未处理; 请办公室自行查看", fg="yellow")
@@ -680,6 +710,8 @@ def returns_group(workspace, db_url):
 @tracker_options
 def returns_cmd(t, period, unit, as_json):
     """查看某季度已接收的填报内容 (每个单位每项任务一行)。"""
+    from tracker.termtable import value
+
     rows = t.returns(period, unit)
     if as_json:
         emit_json({"rows": rows})
@@ -689,16 +721,16 @@ def returns_cmd(t, period, unit, as_json):
     last = None
     for r in rows:
         if r["unit"] != last:
-            click.secho(f"\n{r['unit']} (收到 {r['received_at']})", bold=True)
+            click.secho(f"\n{r['unit']} (收到 {value(r['received_at'], '—')})", bold=True)
             last = r["unit"]
-        prog = "" if r["progress"] is None else f"{r['progress']}%"
-        click.echo(f"  {r['item']} [{r['role']}] {r['status']} {prog}  {r['done'][:40]}")
-        for t in r["targets"]:
-            click.echo(f"      指标 {t['metric']}: {t['actual']}")
+        prog = "" if r["progress"] is None else f"{value(r['progress'])}%"
+        click.echo(f"  {r['item']} [{value(r['role'])}] {value(r['status'])} {prog}  {value(r['done'])}".rstrip())
+        for tg in r["targets"]:
+            click.echo(f"      指标 {tg['metric']}: {value(tg['actual'], '未填')}")
 
 
 @returns_group.command("withdraw")
-@click.argument("file_or_sha")
+@click.argument("file_or_sha", metavar="文件或编号")
 @click.option("--why", default="", help="撤回原因 (记入历史)")
 @click.option("--by", "by", default=None, help="操作人 (默认: 当前系统用户)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
@@ -739,7 +771,7 @@ def returns_history(t, period, unit, as_json):
 
 # -- backup, restore ---------------------------------------------------------------------------------
 @main.command("backup")
-@click.argument("dest", required=False, type=click.Path())
+@click.argument("dest", required=False, type=click.Path(), metavar="[备份位置]")
 @tracker_options
 def backup_cmd(t, dest):
     """把整个工作区 (数据库、tracker.toml、密钥、archive/、outbox/ 回执与模板、inbox/、reports/) 备份为一个文件。
@@ -751,11 +783,11 @@ def backup_cmd(t, dest):
 
 
 @main.command("restore")
-@click.argument("archive", type=click.Path(dir_okay=False))
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.argument("archive", type=click.Path(dir_okay=False), metavar="备份文件")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), metavar="[文件夹]")
 @click.option("--db", "db_url", default=None, help="恢复到该数据库 (默认: 备份中 tracker.toml 的 [store] url, 否则新的 SQLite)")
 def restore_cmd(archive, directory, db_url):
-    """从 tracker backup 生成的备份恢复整个工作区到 DIRECTORY (须为新的或空的文件夹; 默认: 备份中的工作区名称)。"""
+    """从 tracker backup 生成的备份恢复整个工作区到一个新的或空的文件夹 (默认: 备份中的工作区名称)。"""
     from tracker.app import restore
 
     res = restore(Path(archive), Path(directory) if directory else None, db_url)
@@ -769,19 +801,17 @@ def restore_cmd(archive, directory, db_url):
 @click.argument("year", type=int)
 @click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: 工作区 reports/YEAR/)")
-@click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
+@click.option("--as-of", "--date", "as_of", type=DATE, default=None,
+              help="统计截至日期, 也是报告的成文日期, 如 2008-01-31 (默认今天; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
 @lang_option
 @tracker_options
 def report(t, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
-    from datetime import date
+    from tracker.app import tr
 
-    try:
-        when = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise UsageError(f"--as-of “{as_of}” 不是日期, 应写成如 2008-03-01") from None
-    res = t.report(year, output=Path(output) if output else None, as_of=when, lang=lang)
+    res = t.report(year, output=Path(output) if output else None, as_of=as_of, lang=lang,
+                   on_progress=click_progress(tr("生成报告", t.lang(lang)), as_json))
     if as_json:
         emit_json(res.to_dict())
         return

@@ -150,3 +150,29 @@ def setup_matplotlib(config: dict | None = None, *, quiet: bool = False, **searc
         matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["axes.unicode_minus"] = False
     return choice
+
+
+class quiet_matplotlib:
+    """A context in which matplotlib's font look-up says nothing on the terminal: its "findfont:
+    Font family … not found" lines are logging warnings (printed to stderr when the program has
+    configured no logging) and its missing-glyph notes are Python warnings; the one-line note of
+    :func:`setup_matplotlib` is what a person needs to know."""
+
+    def __enter__(self):
+        import logging
+        import warnings
+
+        self._log = logging.getLogger("matplotlib.font_manager")
+        self._level = self._log.level
+        self._log.setLevel(logging.ERROR)
+        self._warn = warnings.catch_warnings()
+        self._warn.__enter__()
+        warnings.filterwarnings("ignore", module=r"matplotlib\..*")
+        warnings.filterwarnings("ignore", message=r"(Glyph \d+ .*missing from|findfont)")
+        return self
+
+    def __exit__(self, *exc):
+        self._warn.__exit__(*exc)
+        self._log.setLevel(self._level)
+        return False
+

@@ -273,7 +273,14 @@ def layered_layout(G) -> dict:
 def draw_graph(G, path: Path, config: dict | None = None, title: str | None = None,
                fmt: str | None = None) -> Path:
     """Draw the layered unit–item picture to ``path`` as ``fmt`` ("png" or "svg"; default: the
-    suffix of ``path``)."""
+    suffix of ``path``); matplotlib's font warnings stay off the terminal."""
+    from tracker.fonts import quiet_matplotlib
+
+    with quiet_matplotlib():
+        return _draw_graph(G, path, config, title, fmt)
+
+
+def _draw_graph(G, path: Path, config: dict | None, title: str | None, fmt: str | None) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")

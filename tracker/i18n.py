@@ -233,7 +233,8 @@ EN_CATALOG: dict[str, str] = {
     "  报送: 按时 {on_time} 次, 逾期 {late} 次, 未报 {missing} 次":
         "  Quarterly returns: {on_time} on time, {late} late, {missing} missing",
     ", 未到期 {pending} 次": ", {pending} not yet due",
-    "  未通过原因: {message} ({code})": "  Reason not passed: {message} ({code})",
+    "  未通过原因: {message}": "  Reason not passed: {message}",
+    "生成报告": "Writing the report",
     "  无牵头单位报送的任务 (按 0 计): {items}": "  Items with no return from any lead unit (counted as 0): {items}",
     "检查验收报告": "Inspection report",
     "汇总表": "Summary workbook",
@@ -430,6 +431,11 @@ EN_CATALOG: dict[str, str] = {
     "一、报送情况": "1. Returns",
     "二、各类任务推进情况": "2. Progress by category",
     "三、滞后任务": "3. Lagging items",
+    "各单位报送情况见附件。": " Each unit's return is listed in the annex.",
+    "{label}各单位报送情况一览表": "Returns by unit, {label}",
+    "附件: {title}": "Annex: {title}",
+    "附件: {n}. {title}": "Annexes: {n}. {title}",
+    "附件": "Annex",
     "请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。":
         "All responsible units are asked to review their tasks and speed up lagging work; units that "
         "have not yet reported are asked to do so as soon as possible.",

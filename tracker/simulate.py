@@ -1,8 +1,8 @@
 """Simulated departments, for `tracker demo`, the benchmarks and the tests.
 
 A department opens its template, types a status, a cumulative percentage and three short texts per
-item (and the actual values of its targets), and saves. This module does the same with openpyxl,
-seeded, so a demo year is the same on every machine: most units return on time, some late, one
+item (and the actual values of its targets), and saves. This module does the same (python-calamine
+to read, xlsxwriter to write), seeded, so a demo year is the same on every machine: most units return on time, some late, one
 never, and a few make a mistake that is rejected and then corrected.
 """
 
@@ -70,62 +70,89 @@ def status_for(progress: int, rng: random.Random) -> str:
     return "推进中"
 
 
-def _header_map(ws, wanted: str) -> tuple[int, dict[str, int]]:
-    """(header row number, label -> column number) of the first row containing `wanted`."""
-    for row in ws.iter_rows(min_row=1, max_row=15):
-        labels = {str(c.value).strip(): c.column for c in row if c.value is not None}
-        if wanted in labels:
-            return row[0].row, labels
-    raise ValueError(f"no header with {wanted} in sheet {ws.title}")
+def fill_bytes(data: bytes, quarter: int, pace: float, rng: random.Random, *, mistake: bool = False) -> bytes:
+    """A template's bytes filled in as a department would, as new .xlsx bytes.
 
-
-def fill_workbook(template: Path, out: Path, quarter: int, behaviour: UnitBehaviour, rng: random.Random,
-                  *, mistake: bool = False) -> None:
-    """Fill one template as the department would and save it to ``out``.
+    python-calamine reads the template and xlsxwriter writes the copy (a few ms a workbook; the
+    openpyxl load-and-save this replaced took most of the demo's time). Every cell of the template
+    is kept (the identity sheet very hidden again); each row of 任务填报 gets a status, a cumulative
+    progress and three texts, each row of 指标填报 whose goal holds a number an actual value. The
+    layout (formats, validation, protection) is not kept: collect reads values only.
 
     ``mistake`` types progress as "八十" on the first item and 120 on the second, which collect
     must reject naming both cells.
     """
-    from openpyxl import load_workbook
+    import io
 
-    wb = load_workbook(template)
-    ws = wb[TASK_SHEET]
-    hrow, cols = _header_map(ws, ID_HEADER)
-    c_status, c_prog = cols["进展状态"], cols["完成进度(%)"]
-    c_done, c_prob, c_next = cols["工作完成情况"], cols["存在问题"], cols["下步计划"]
-    r = hrow + 1
+    import python_calamine as pc
+    import xlsxwriter
+
+    src = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
+                                   "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        for meta in src.sheets_metadata:
+            grid = [list(r) for r in src.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
+            if meta.name in (TASK_SHEET, TARGET_SHEET):
+                _fill_grid(grid, meta.name == TASK_SHEET, quarter, pace, rng, mistake)
+            sh = wb.add_worksheet(meta.name)
+            for r, row in enumerate(grid):
+                for c, v in enumerate(row):
+                    if isinstance(v, str):
+                        if v:
+                            sh.write_string(r, c, v)
+                    elif isinstance(v, int | float) and not isinstance(v, bool):
+                        sh.write_number(r, c, v)
+                    elif v is not None:
+                        sh.write_string(r, c, str(v))
+            if not str(meta.visible).endswith("Visible"):
+                sh.very_hidden()
+        wb.close()
+    finally:
+        src.close()
+    return buf.getvalue()
+
+
+def _fill_grid(grid: list[list], tasks: bool, quarter: int, pace: float, rng: random.Random,
+               mistake: bool) -> None:
+    """Type the department's answers into the rows under the header holding 任务编号."""
+    hrow = next((i for i, row in enumerate(grid[:15]) if ID_HEADER in [str(v).strip() for v in row]), None)
+    if hrow is None:
+        return
+    head = {str(v).strip(): c for c, v in enumerate(grid[hrow]) if v not in (None, "")}
     n = 0
-    while ws.cell(r, cols[ID_HEADER]).value not in (None, ""):
-        prog = progress_for(quarter, behaviour.pace, rng)
-        ws.cell(r, c_status).value = status_for(prog, rng)
-        ws.cell(r, c_prog).value = prog
-        ws.cell(r, c_done).value = rng.choice(DONE_TEXTS)
-        ws.cell(r, c_prob).value = rng.choice(PROBLEM_TEXTS) or None
-        ws.cell(r, c_next).value = rng.choice(NEXT_TEXTS)
-        if mistake and n == 0:
-            ws.cell(r, c_prog).value = "八十"
-        if mistake and n == 1:
-            ws.cell(r, c_prog).value = 120
-        r += 1
-        n += 1
-    if TARGET_SHEET in wb.sheetnames:
-        ts = wb[TARGET_SHEET]
-        trow, tcols = _header_map(ts, ID_HEADER)
-        r = trow + 1
-        while ts.cell(r, tcols[ID_HEADER]).value not in (None, ""):
-            goal = ts.cell(r, tcols["目标值"]).value
-            value = _number_in(goal)
+    for row in grid[hrow + 1:]:
+        row.extend([""] * (len(grid[hrow]) - len(row)))
+        if row[head[ID_HEADER]] in (None, ""):
+            break
+        if tasks:
+            prog = progress_for(quarter, pace, rng)
+            row[head["进展状态"]] = status_for(prog, rng)
+            row[head["完成进度(%)"]] = prog
+            row[head["工作完成情况"]] = rng.choice(DONE_TEXTS)
+            row[head["存在问题"]] = rng.choice(PROBLEM_TEXTS)
+            row[head["下步计划"]] = rng.choice(NEXT_TEXTS)
+            if mistake and n < 2:
+                row[head["完成进度(%)"]] = "八十" if n == 0 else 120
+        else:
+            value = _number_in(row[head["目标值"]])
             if value is not None:
-                share = {1: 0.25, 2: 0.5, 3: 0.8, 4: 1.0}[quarter] * behaviour.pace * rng.uniform(0.85, 1.2)
-                ts.cell(r, tcols["完成值"]).value = round(value * share, 1)
-            r += 1
-    wb.save(out)
+                share = {1: 0.25, 2: 0.5, 3: 0.8, 4: 1.0}[quarter] * pace * rng.uniform(0.85, 1.2)
+                row[head["完成值"]] = round(value * share, 1)
+        n += 1
+
+
+def fill_workbook(template: Path, out: Path, quarter: int, behaviour: UnitBehaviour, rng: random.Random,
+                  *, mistake: bool = False) -> None:
+    """Fill one template as the department would and save it to ``out`` (:func:`fill_bytes`)."""
+    Path(out).write_bytes(fill_bytes(Path(template).read_bytes(), quarter, behaviour.pace, rng, mistake=mistake))
 
 
 def _number_in(text) -> float | None:
     import re
 
-    if isinstance(text, (int, float)):
+    if isinstance(text, int | float):
         return float(text)
     m = re.search(r"(\d+(?:\.\d+)?)", str(text or ""))
     return float(m.group(1)) if m else None

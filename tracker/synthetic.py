@@ -70,63 +70,12 @@ def synthetic_plan(items: int = 2000, units: int = 400, *, year: int = 2026, see
 
 # -- filled returns and a year's history, for the benchmarks --------------------------------------
 def fill_template_bytes(data: bytes, quarter: int, rng: random.Random, pace: float = 1.0) -> bytes:
-    """A template's bytes filled in as a department would, as new .xlsx bytes.
+    """A template's bytes filled in as a department would, as new .xlsx bytes: the simulated
+    departments' own filler (:func:`tracker.simulate.fill_bytes`, python-calamine + xlsxwriter,
+    a few ms a workbook), so a province's 400 returns can be made outside a benchmark's timed region."""
+    from tracker.simulate import fill_bytes
 
-    Fast (python-calamine to read, xlsxwriter to write: a few ms a workbook) so a province's 400
-    returns can be made outside the timed region of a benchmark. The result keeps every cell of
-    the template (identity sheet included, very hidden again) and types a status, a cumulative
-    progress and three texts into each row of 任务填报 and an actual value into each row of
-    指标填报, with :mod:`tracker.simulate`'s seeded choices. The layout (formats, validation,
-    protection) is not kept: collect reads values only.
-    """
-    import io
-
-    import python_calamine as pc
-    import xlsxwriter
-
-    from tracker.simulate import DONE_TEXTS, NEXT_TEXTS, PROBLEM_TEXTS, _number_in, progress_for, status_for
-    from tracker.templates import HEADER_ROW, TARGET_SHEET, TASK_SHEET
-
-    src = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
-                                   "strings_to_formulas": False, "strings_to_urls": False})
-    try:
-        for meta in src.sheets_metadata:
-            grid = [list(r) for r in src.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)]
-            if meta.name in (TASK_SHEET, TARGET_SHEET) and len(grid) > HEADER_ROW:
-                head = {str(v): c for c, v in enumerate(grid[HEADER_ROW])}
-                for row in grid[HEADER_ROW + 1:]:
-                    row.extend([""] * (len(grid[HEADER_ROW]) - len(row)))
-                    if not row[head["任务编号"]]:
-                        continue
-                    if meta.name == TASK_SHEET:
-                        prog = progress_for(quarter, pace, rng)
-                        row[head["进展状态"]] = status_for(prog, rng)
-                        row[head["完成进度(%)"]] = prog
-                        row[head["工作完成情况"]] = rng.choice(DONE_TEXTS)
-                        row[head["存在问题"]] = rng.choice(PROBLEM_TEXTS)
-                        row[head["下步计划"]] = rng.choice(NEXT_TEXTS)
-                    else:
-                        goal = _number_in(row[head["目标值"]])
-                        share = {1: 0.25, 2: 0.5, 3: 0.8, 4: 1.0}[quarter] * pace * rng.uniform(0.85, 1.2)
-                        row[head["完成值"]] = round((goal or 0) * share, 1)
-            sh = wb.add_worksheet(meta.name)
-            for r, row in enumerate(grid):
-                for c, v in enumerate(row):
-                    if isinstance(v, str):
-                        if v:
-                            sh.write_string(r, c, v)
-                    elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                        sh.write_number(r, c, v)
-                    elif v is not None:
-                        sh.write_string(r, c, str(v))
-            if not str(meta.visible).endswith("Visible"):
-                sh.very_hidden()
-        wb.close()
-    finally:
-        src.close()
-    return buf.getvalue()
+    return fill_bytes(data, quarter, pace, rng)
 
 
 def seed_history(store, plan: Plan, registry, periods: list, *, seed: int = 3, skip: float = 0.03) -> int:

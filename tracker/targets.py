@@ -126,8 +126,13 @@ def _trim_metric(before: str, after: str) -> str:
 
 
 def _targets_in_clause(clause: str) -> list[Target]:
+    return [t for t, _ in _spans_in_clause(clause)]
+
+
+def _spans_in_clause(clause: str) -> list[tuple[Target, str]]:
+    """(target, the quantity phrase as written: "13万件以上", "不少于5家", "5—10家") per target."""
     masked = _mask(clause)
-    out: list[Target] = []
+    out: list[tuple[Target, str]] = []
     for m in _QTY.finditer(masked):
         start, end = m.start(), m.end()
         # a number glued to a preceding digit, dot or letter is part of something else
@@ -157,9 +162,18 @@ def _targets_in_clause(clause: str) -> list[Target]:
                 op = _AFTER_OP[word]
             end += after.end()
         metric = _trim_metric(clause[:start], clause[end:]) or clause.strip()
-        out.append(Target(text=clause.strip(), metric=metric, op=op, value=value, unit=unit,
-                          value_max=value_max if op == "range" else None))
+        out.append((Target(text=clause.strip(), metric=metric, op=op, value=value, unit=unit,
+                           value_max=value_max if op == "range" else None), clause[start:end].strip()))
     return out
+
+
+def written_goal(target: Target) -> str:
+    """The goal as the plan wrote it ("13万件以上", not "≥130000件"), found again in the target's
+    clause; :meth:`Target.describe` where the clause does not give it back."""
+    for t, phrase in _spans_in_clause(_normalise(target.text or "")):
+        if (t.op, t.value, t.unit, t.value_max) == (target.op, target.value, target.unit, target.value_max):
+            return phrase
+    return target.describe()
 
 
 def extract_targets(text: str) -> list[Target]:

@@ -257,7 +257,8 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
                     "select_unlocked_cells": True}
 
     has_targets = any(role == LEAD and it.targets for it, role in rows)
-    _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts, link)
+    _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts, link=link,
+                 prefilled=bool(previous))
 
     # -- 任务填报 ------------------------------------------------------------------------------------
     sh = wb.add_worksheet(TASK_SHEET)
@@ -370,8 +371,8 @@ def _print_setup(sh, last_row: int, last_col: int, header: str) -> None:
     sh.print_area(0, 0, max(last_row, HEADER_ROW), last_col)
 
 
-def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts,
-                 link: str = "") -> None:
+def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts, *,
+                 link: str = "", prefilled: bool = False) -> None:
     office = config.get("office", {})
     sh = wb.add_worksheet(GUIDE_SHEET)
     f_title = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
@@ -387,7 +388,7 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
         ("填报单位", unit),
         ("填报季度", f"{period.label} ({period})"),
         ("截止日期", _cn_date(period.due(config))),
-        ("工作计划", f"{plan.year}年 {plan.name}"),
+        ("工作计划", plan_title(plan)),
         ("本单位任务", f"共 {len(rows)} 项, 其中牵头 {n_lead} 项、参与 {len(rows) - n_lead} 项"),
         ("填写什么", "在“任务填报”工作表中, 逐项填写黄色单元格: 进展状态 (下拉选择: "
                     + " / ".join(STATUSES) + ")、完成进度(%) (本年度累计完成的百分比, 0 到 100 的整数, "
@@ -397,8 +398,9 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
         ("注意事项", "1. 灰色单元格 (任务编号、工作内容等) 由办公室填写, 请勿修改;\n"
                     "2. 请勿插入、删除或调整行的顺序, 请勿修改工作表名称, 请勿删除任何工作表;\n"
                     "3. 完成进度为全年累计数: 已完成的任务填 100 并选“已完成”;\n"
-                    "4. 表中已预填本单位上一季度报送的内容, 请在此基础上更新;\n"
-                    "5. 可用 Excel、WPS 或 LibreOffice 填写, 保存后将本文件原样发回 (可另存为 xls)。"),
+                    + ("4. 表中已预填本单位上一季度报送的内容, 请在此基础上更新;\n" if prefilled else
+                       "4. 表中没有预填内容, 请逐项填写;\n")
+                    + "5. 可用 Excel、WPS 或 LibreOffice 填写, 保存后将本文件原样发回 (可另存为 xls)。"),
         ("报送方式", "填好后将本文件通过电子邮件或 OA 发送至领导小组办公室。办公室收到后会发回回执, "
                     "如有需要修改之处, 回执中会逐一注明单元格位置。"),
         ("联系方式", f"{office.get('name', '领导小组办公室')}  {contact}"),
@@ -414,6 +416,13 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
     sh.set_landscape()
     sh.fit_to_pages(1, 0)
     sh.protect("", opts)
+
+
+def plan_title(plan) -> str:
+    """"2007年广州市…" once: the plan's name with its year in front unless the name begins with it
+    (names usually do, and "2007年 2007年广州市…" read wrong)."""
+    name = plan.name.strip()
+    return name if name.startswith(f"{plan.year}") else f"{plan.year}年{name}"
 
 
 def _cn_date(d) -> str:

@@ -9,9 +9,11 @@ Contents, in both files:
    twelve members), progress, status and the problems the lead units stated (member by member).
 
 The xlsx has one sheet per section plus 任务进度 (every item with its light), print-ready
-(:mod:`tracker.reports.xlsx_style`). The docx is an official-style A4 document: title
-"关于2007年第一季度工作分解任务推进情况的通报", sections 一、二、三 with tables whose header row repeats
-on every page, body in 宋体 (SimSun, set for East Asian text through ``w:eastAsia``), title in 黑体.
+(:mod:`tracker.reports.xlsx_style`). The docx is an official document in the layout of GB/T 9704
+(:mod:`tracker.reports.docx_style`): title "关于2007年第一季度工作分解任务推进情况的通报", sections
+一、二、三 (the late and missing units named in the text), the office and the date under the body,
+and the full list of every unit's return as the attachment (附件) on its own page; dated the
+period's :func:`document_date` or the date given, never the day it was written.
 With ``lang="en"`` both files are in English (:mod:`tracker.i18n`, docs/i18n.md); the file names
 and the data (units, items, problems) stay as they are.
 """
@@ -21,14 +23,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tracker.i18n import EN, ZH, date_text, join, period_label, resolve, tr
-from tracker.reports import rfonts
-
-BODY_FONT = ("SimSun", "宋体")
-TITLE_FONT = ("SimHei", "黑体")
-# (Latin face, East-Asian face) per language: English words in Times New Roman / Arial, the Chinese
-# data (unit names, item contents) still in 宋体 / 黑体.
-FONTS = {ZH: (BODY_FONT, TITLE_FONT), EN: (("Times New Roman", "宋体"), ("Arial", "黑体"))}
+from tracker.i18n import ZH, date_text, join, period_label, resolve, tr
 
 
 def _label(status: dict, lang: str) -> str:
@@ -153,147 +148,79 @@ def write_bulletin_xlsx(path: Path, status: dict, config: dict, lang: str = ZH) 
 
 
 # -- docx ------------------------------------------------------------------------------------------
-def _font(run, font=BODY_FONT, size=None, bold=None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = font[0]
-    rfonts(run._element).set(qn("w:eastAsia"), font[1])
-    if size:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.bold = bold
+def document_date(status: dict) -> date:
+    """The date a period's documents bear when none is given: the day its figures stand as of —
+    the due date, or the last day a return of the period came in when that is later. Never the day
+    the command ran (a bulletin of 2007 printed in 2026 still says 2007)."""
+    returned = status.get("returned", [])
+    days = [status["due"]] + [r["received_at"] for r in returned]
+    days += [r["last_received_at"] for r in returned if r.get("last_received_at")]
+    return date.fromisoformat(max(str(d)[:10] for d in days))
 
 
-def _para(doc, text, *, font=BODY_FONT, size=14, bold=False, align=None, indent=True, space_after=6):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    if align == "center":
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif align == "right":
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    elif indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
-    p.paragraph_format.space_after = Pt(space_after)
-    p.paragraph_format.line_spacing = 1.3
-    _font(p.add_run(text), font, size, bold)
-    return p
+def attachment_title(status: dict, lang: str = ZH) -> str:
+    return tr("{label}各单位报送情况一览表", lang, label=_label(status, lang))
 
 
-def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float], fonts=FONTS[ZH]):
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    hdr = t.rows[0]
-    trpr = hdr._tr.get_or_add_trPr()
-    trpr.append(trpr.makeelement(qn("w:tblHeader"), {qn("w:val"): "true"}))  # repeat on each page
-    for cell, h in zip(hdr.cells, headers, strict=True):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(h), fonts[1], 10.5, True)
-        _shade(cell, "D9E1F2")
-    for values in rows:
-        cells = t.add_row().cells
-        for cell, v in zip(cells, values, strict=True):
-            cell.text = ""
-            text = "" if v is None else str(v)
-            lines = text.split("\n")
-            para = cell.paragraphs[0]
-            for i, line in enumerate(lines):
-                if i:
-                    para = cell.add_paragraph()
-                _font(para.add_run(line), fonts[0], 10.5)
-    # Word reads the cell widths, LibreOffice and WPS the table grid: set both, autofit off
-    t.autofit = False
-    for col, w in zip(t.columns, widths_cm, strict=True):
-        col.width = Cm(w)
-    for row in t.rows:
-        for cell, w in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(w)
-    return t
-
-
-def _shade(cell, hex_color: str) -> None:
-    from docx.oxml.ns import qn
-
-    tcpr = cell._tc.get_or_add_tcPr()
-    shd = tcpr.makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:color"): "auto",
-                                         qn("w:fill"): hex_color})
-    tcpr.append(shd)
-
-
-def write_bulletin_docx(path: Path, status: dict, config: dict, today: date | None = None,
+def write_bulletin_docx(path: Path, status: dict, config: dict, as_of: date | None = None,
                         lang: str = ZH) -> Path:
-    from docx import Document
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
+    """The bulletin as an official document (GB/T 9704, :mod:`tracker.reports.docx_style`): the
+    figures, the late and missing units by name, the categories, the items behind, and every
+    unit's return as the attachment (附件); dated ``as_of`` (default :func:`document_date`)."""
+    from tracker.reports import docx_style as ds
 
     def t(text, /, **fields):
         return tr(text, lang, **fields)
 
-    body, head = FONTS[lang]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    today = today or date.today()
+    as_of = as_of or document_date(status)
     office = t(config.get("office", {}).get("name") or "领导小组办公室")
     sent = summary_sentences(status, lang)
     label = _label(status, lang)
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = body[0]
-    normal.font.size = Pt(14)
-    rfonts(normal.element).set(qn("w:eastAsia"), body[1])
-    for section in doc.sections:
-        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     title = bulletin_title(status, lang)
-    doc.core_properties.title = title
-    doc.core_properties.author = office
+    doc = ds.new_document(config, lang, title=title, author=office)
 
-    def para(text, **kw):
-        return _para(doc, text, font=kw.pop("font", body), **kw)
+    def table(headers, rows, widths, align):
+        return ds.table(doc, [t(h) for h in headers], rows, widths, align=align)
 
-    def table(headers, rows, widths):
-        return _table(doc, [t(h) for h in headers], rows, widths, fonts=(body, head))
-
-    para(title, font=head, size=22, align="center", space_after=18)
-    para(t("各责任单位:"), indent=False)
+    ds.title(doc, title)
+    ds.paragraph(doc, t("各责任单位:"), indent=False)
     plan = status["plan"]
     name = plan["name"]
     if lang == ZH and name.startswith(f"{plan['year']}年"):  # "根据2007年2007年广州市…" reads wrong
         name = name[len(f"{plan['year']}年"):]
-    para(t("根据{year}年{name}的要求, 现将{label}各责任单位工作进展情况报送及任务推进情况通报如下(报送截止日期为{due}):",
-           year=plan["year"], name=name, label=label, due=status["due"]))
+    due = ds.cn_date(status["due"]) if lang == ZH else date_text(date.fromisoformat(status["due"]), lang)
+    ds.paragraph(doc, t("根据{year}年{name}的要求, 现将{label}各责任单位工作进展情况报送及任务推进情况通报如下(报送截止日期为{due}):",
+                        year=plan["year"], name=name, label=label, due=due))
 
-    para(t("一、报送情况"), font=head, size=16, indent=False)
-    para(sent["returns"])
-    table(["序号", "单位", "报送日期", "情况"], return_rows(status, lang), [1.5, 7.5, 3.5, 3.0])
+    ds.heading(doc, t("一、报送情况"))
+    ds.paragraph(doc, sent["returns"] + t("各单位报送情况见附件。"))
 
-    para(t("二、各类任务推进情况"), font=head, size=16, indent=False)
-    para(sent["categories"])
-    table(["类号", "项目分类", "任务数", "平均完成度(%)", "正常", "预警", "滞后"],
-          category_rows(status), [1.3, 6.2, 1.5, 2.6, 1.3, 1.3, 1.3])
+    ds.heading(doc, t("二、各类任务推进情况"))
+    ds.paragraph(doc, sent["categories"])
+    table(["类号", "项目分类", "任务数", "平均完成度(%)", "正常", "预警", "滞后"], category_rows(status),
+          [13, 62, 15, 26, 13, 13, 13], ["center", "left", "center", "center", "center", "center", "center"])
 
-    para(t("三、滞后任务"), font=head, size=16, indent=False)
-    para(sent["red"])
+    ds.heading(doc, t("三、滞后任务"))
+    ds.paragraph(doc, sent["red"])
     reds = red_rows(status, lang)
     if reds:
         table(["序号", "工作内容", "牵头单位", "完成进度(%)", "进展状态", "存在问题"], reds,
-              [1.2, 5.6, 3.0, 1.8, 1.8, 2.6])
-    para(t("请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。"))
-    para(office, align="right")
-    para(date_text(today, lang), align="right")
+              [12, 46, 26, 16, 18, 38], ["center", "left", "left", "center", "center", "left"])
+    ds.paragraph(doc, t("请各责任单位对照分解任务, 抓紧推进滞后工作, 未报送的单位请尽快报送。"))
+    ds.attachment_note(doc, [attachment_title(status, lang)], lang)
+    ds.signature(doc, office, as_of, lang)
+
+    ds.attachment(doc, attachment_title(status, lang), lang=lang)
+    rows = [[n, unit, (ds.cn_date(day) if lang == ZH else day) if day else "", state]
+            for n, unit, day, state in return_rows(status, lang)]
+    table(["序号", "单位", "报送日期", "情况"], rows, [15, 75, 36, 30], ["center", "left", "center", "center"])
     doc.save(str(path))
     return path
 
 
-def write_bulletin(out_dir: Path, status: dict, config: dict, today: date | None = None,
+def write_bulletin(out_dir: Path, status: dict, config: dict, as_of: date | None = None,
                    lang: str | None = None) -> list[Path]:
     """Write ``PERIOD-季度通报.xlsx`` and ``PERIOD-季度通报.docx`` into ``out_dir`` (the same file
     names in English); ``lang`` "zh"/"en", by default ``[office] language`` of ``config``, else zh."""
@@ -301,4 +228,4 @@ def write_bulletin(out_dir: Path, status: dict, config: dict, today: date | None
     out_dir = Path(out_dir)
     base = f"{status['period']}-季度通报"
     return [write_bulletin_xlsx(out_dir / f"{base}.xlsx", status, config, lang),
-            write_bulletin_docx(out_dir / f"{base}.docx", status, config, today, lang)]
+            write_bulletin_docx(out_dir / f"{base}.docx", status, config, as_of, lang)]

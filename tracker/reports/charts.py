@@ -127,7 +127,11 @@ def font_rc(font: FontChoice) -> dict:
     """matplotlib rc settings for the charts with this font (use with matplotlib.rc_context)."""
     families = ([font.family] if font.family else []) + ["DejaVu Sans"]
     return {"font.family": families, "font.sans-serif": families, "axes.unicode_minus": False,
-            "svg.fonttype": "path", "svg.hashsalt": "tracker", "font.size": 10}
+            "svg.fonttype": "path", "svg.hashsalt": "tracker", "font.size": 10,
+            # the font's regular face everywhere (a CJK family often has only Regular installed,
+            # and a bold request then falls back to a heavier face or to faux bold)
+            "font.weight": "normal", "axes.titleweight": "normal", "axes.labelweight": "normal",
+            "figure.titleweight": "normal"}
 
 
 def _short(text: str, n: int) -> str:
@@ -313,11 +317,9 @@ def write_charts(data: dict, out_dir: Path, font: FontChoice | None = None, conf
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    import warnings
+    from tracker.fonts import quiet_matplotlib
 
-    with matplotlib.rc_context(font_rc(font)), warnings.catch_warnings():
-        if font.family is None:  # the one-line note says so; no warning per missing glyph
-            warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from")
+    with matplotlib.rc_context(font_rc(font)), quiet_matplotlib():
         for name, (draw, title) in CHARTS.items():
             fig = draw(data, lang=lang)
             png = out_dir / f"{data['year']}-{name}.png"

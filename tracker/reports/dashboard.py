@@ -11,7 +11,9 @@ attributes, comments and metadata removed, ids prefixed per chart so they cannot
 So that Chinese shows even on a machine with no CJK font, a subset of the CJK font the charts use
 (only the characters on the page) is embedded as a ``data:`` URL @font-face, after the usual
 system fonts (Microsoft YaHei, PingFang SC, Noto Sans CJK SC …) in the font stack; a font whose
-licence forbids embedding (OS/2 fsType bit 1) is not embedded.
+licence forbids embedding (OS/2 fsType bit 1) is not embedded. Subsetting a CJK font takes seconds, so the subset is
+kept in the user's cache (:mod:`tracker.cache`), named by a hash of the font file, the face and
+the characters: a report run again over the same figures reads it back.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import base64
 import re
 from pathlib import Path
 
-from tracker.i18n import ZH, tr
+from tracker.i18n import ZH, quarter_label, tr
 
 TEMPLATE = "dashboard.html.j2"
 RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
@@ -52,10 +54,34 @@ def inline_svg(svg_text: str, prefix: str) -> str:
 
 
 def font_face_css(font, text: str) -> str:
-    """@font-face with a subset of the chart font holding the characters of ``text`` (or "")."""
+    """@font-face with a subset of the chart font holding the characters of ``text`` (or "").
+
+    Subsetting a CJK font takes seconds; the result depends only on the font file and the
+    characters, so it is kept in the user's cache (:mod:`tracker.cache`) under a hash of the font
+    file's bytes, the face and the character set: a report run again costs nothing here."""
     path = getattr(font, "path", None)
     if not path:
         return ""
+    import hashlib
+
+    from tracker import cache
+
+    chars = {ord(c) for c in text if ord(c) > 0x7F} | set(range(0x20, 0x7F))
+    try:
+        key = hashlib.sha256(f"{cache.file_hash(Path(path))}|{font.family}|"
+                             f"{','.join(map(str, sorted(chars)))}".encode()).hexdigest() + ".css"
+    except OSError:
+        return ""
+    hit = cache.read("font-subset", key)
+    if hit is not None:
+        return hit
+    css = _subset_css(font, path, chars)
+    if css:
+        cache.write("font-subset", key, css)
+    return css
+
+
+def _subset_css(font, path, chars: set[int]) -> str:
     try:
         from fontTools import subset
         from fontTools.ttLib import TTCollection, TTFont
@@ -73,7 +99,6 @@ def font_face_css(font, text: str) -> str:
             tt = TTFont(str(path), lazy=False)
         if "OS/2" in tt and tt["OS/2"].fsType & 0x0002:
             return ""  # restricted licence: do not embed
-        chars = {ord(c) for c in text if ord(c) > 0x7F} | set(range(0x20, 0x7F))
         opts = subset.Options()
         opts.layout_features = ["*"]
         opts.name_IDs = ["*"]
@@ -120,6 +145,7 @@ def render(data: dict, charts: dict | None = None, font=None, workspace_root: Pa
     ctx = {"d": data, "charts": inlined, "return_label": RETURN_LABEL,
            "behind": lambda item: behind(item, lang),
            "quarters": [x["quarter"] for x in data["trend"]],
+           "quarter_label": lambda i: quarter_label(i, lang),  # 第一季度 / Q1
            "lang": lang, "html_lang": "zh-CN" if lang == ZH else "en", "t": t,
            "title": report_title(data["year"], lang), "list_sep": "、" if lang == ZH else ", ",
            "rule_message": lambda rule: rule_message(rule, lang)}

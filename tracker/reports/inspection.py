@@ -67,6 +67,15 @@ def rule_message(rule: dict, lang: str = ZH) -> str:
     return msg
 
 
+def _written(t) -> str:
+    """The goal of a scored target as the plan wrote it (:func:`tracker.targets.written_goal`)."""
+    from tracker.model import Target
+    from tracker.targets import written_goal
+
+    return written_goal(Target(text=t.text, metric=t.metric, op=t.op, value=t.value, unit=t.unit,
+                               value_max=t.value_max))
+
+
 def r2(x: float | None, digits: int = 2) -> float | None:
     if x is None:
         return None
@@ -162,7 +171,7 @@ def build_inspection(plan, assignments, rows: Iterable[Mapping],
         for t in s.targets:
             targets.append({"item": s.item_id, "number": s.number, "metric": t.metric, "op": t.op,
                             "target": r2(t.value, 4), "target_max": r2(t.value_max, 4), "unit": t.unit,
-                            "goal": t.goal, "text": t.text, "actual": r2(t.actual, 4), "met": t.met,
+                            "goal": t.goal, "goal_text": _written(t), "text": t.text, "actual": r2(t.actual, 4), "met": t.met,
                             "reported": t.actual is not None,
                             "by_unit": {u: r2(v, 4) for u, v in t.by_unit.items()}})
     lagging = sorted((d for d in items if d["light"] != "green"), key=lambda d: (d["completion"], d["number"]))
@@ -273,13 +282,14 @@ def file_names(year: int) -> dict[str, str]:
 
 
 def write_report(data: dict, out_dir: Path, config: Mapping | None = None,
-                 workspace_root: Path | None = None, lang: str | None = None) -> dict:
+                 workspace_root: Path | None = None, lang: str | None = None, progress=None) -> dict:
     """Write charts, the Word report, the workbook and the dashboard; returns what was written:
     {"docx": path, "xlsx": path, "html": path, "charts": {name: {"png": path, "svg": path}},
     "notes": [one-line messages, e.g. about the font]}.
 
     ``lang``: "zh" or "en" (:mod:`tracker.i18n`); by default ``[office] language`` of ``config``,
-    else Chinese. The file names are the same in both languages."""
+    else Chinese. The file names are the same in both languages. ``progress``, when given, wraps
+    the list of steps (charts, Word, Excel, dashboard) as a progress bar would."""
     from tracker.reports import charts, dashboard, inspection_docx, inspection_xlsx
 
     lang = resolve(lang, config)
@@ -287,12 +297,25 @@ def write_report(data: dict, out_dir: Path, config: Mapping | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     names = file_names(data["year"])
     font = charts.setup_font(config)
-    chart_files = charts.write_charts(data, out_dir / "charts", font=font, lang=lang)
-    written = {"charts": chart_files, "notes": list(font.notes)}
-    written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], chart_files, lang=lang)
-    written["xlsx"] = inspection_xlsx.write_xlsx(data, out_dir / names["xlsx"], lang=lang)
-    written["html"] = dashboard.write_dashboard(data, out_dir / names["html"], chart_files, font=font,
-                                                workspace_root=workspace_root, lang=lang)
+    written: dict = {"notes": list(font.notes)}
+
+    def write_charts():
+        written["charts"] = charts.write_charts(data, out_dir / "charts", font=font, lang=lang)
+
+    def write_docx():
+        written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], written["charts"],
+                                                    lang=lang, config=config)
+
+    def write_xlsx():
+        written["xlsx"] = inspection_xlsx.write_xlsx(data, out_dir / names["xlsx"], lang=lang)
+
+    def write_html():
+        written["html"] = dashboard.write_dashboard(data, out_dir / names["html"], written["charts"],
+                                                    font=font, workspace_root=workspace_root, lang=lang)
+
+    steps = [write_charts, write_docx, write_xlsx, write_html]
+    for step in (progress(steps) if progress else steps):
+        step()
     return written
 
 
@@ -317,7 +340,7 @@ def summary_text(data: dict, written: dict | None = None, lang: str = ZH) -> str
                     late=r[LATE], missing=r[MISSING])
                  + (tr(", 未到期 {pending} 次", lang, pending=r[PENDING]) if r[PENDING] else ""))
     for f in data["failed_rules"]:
-        lines.append(tr("  未通过原因: {message} ({code})", lang, message=rule_message(f, lang), code=f["code"]))
+        lines.append(tr("  未通过原因: {message}", lang, message=rule_message(f, lang)))
     if data["unreported"]:
         lines.append(tr("  无牵头单位报送的任务 (按 0 计): {items}", lang, items=join(data["unreported"], lang)))
     if written:

@@ -118,7 +118,7 @@ def _write(wb, data: dict, year: int, lang: str = ZH) -> None:
     for x in data["targets"]:
         by = join((f"{u} {_num(v)}" for u, v in x["by_unit"].items() if v is not None), lang)
         met = t("达标") if x["met"] else (tr("未报", lang, ctx="target") if not x["reported"] else t("未达标"))
-        t_rows.append([x["item"], x["number"], x["text"], x["metric"], x["goal"], x["actual"], x["unit"],
+        t_rows.append([x["item"], x["number"], x["text"], x["metric"], x.get("goal_text") or x["goal"], x["actual"], x["unit"],
                        met, by])
         t_fmts.append([None] * 7 + ["green" if x["met"] else "red", None])
     write_table(wb, tr("指标", lang, ctx="sheet"), [col("任务编号", "center"), col("序号", "int"), col("指标原文", "wide", width=36),

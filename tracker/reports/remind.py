@@ -38,11 +38,12 @@ def remind_rows(status: dict, lang: str = ZH, contacts: dict[str, dict] | None =
     return rows
 
 
-def write_remind(path: Path, status: dict, config: dict, today: date | None = None,
+def write_remind(path: Path, status: dict, config: dict, as_of: date | None = None,
                  lang: str | None = None, contacts: dict[str, dict] | None = None) -> Path:
     """Write the 催报 list for ``status`` (a :func:`tracker.status.period_status` dict) to ``path``;
     ``lang`` "zh"/"en", by default ``[office] language`` of ``config``, else zh; ``contacts``: the
-    contact book, unit -> {name, phone, email}."""
+    contact book, unit -> {name, phone, email}. The list is dated ``as_of``, by default the
+    period's :func:`tracker.reports.bulletin.document_date` (never today)."""
     import xlsxwriter
 
     from tracker.reports.xlsx_style import Column, write_table
@@ -58,9 +59,11 @@ def write_remind(path: Path, status: dict, config: dict, today: date | None = No
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     office = t(config.get("office", {}).get("name") or "领导小组办公室")
-    today = today or date.today()
+    from tracker.reports.bulletin import document_date
+
+    as_of = as_of or document_date(status)
     notes = [t("截止日期: {due}    未报送单位 {n} 个    {office}  {today} 制表", due=status["due"],
-               n=len(status["missing"]), office=office, today=today.isoformat())]
+               n=len(status["missing"]), office=office, today=as_of.isoformat())]
     contact = office_line(config, lang)
     if contact:
         notes.append(t("请尽快报送。{contact}", contact=contact))

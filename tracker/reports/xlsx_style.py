@@ -42,8 +42,8 @@ def formats(wb) -> dict:
     base = {"font_name": "宋体", "font_size": 10, "text_wrap": True, "valign": "top", "border": 1}
     f = {
         "title": wb.add_format({"font_name": "黑体", "bold": True, "font_size": 14, "align": "center",
-                                "valign": "vcenter"}),
-        "note": wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter"}),
+                                "valign": "vcenter", "text_wrap": True}),
+        "note": wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}),
         "header": wb.add_format({**base, "font_name": "黑体", "bold": True, "align": "center",
                                  "valign": "vcenter", "bg_color": "#D9E1F2"}),
         "text": wb.add_format(base),
@@ -93,18 +93,25 @@ def write_table(wb, sheet_name: str, columns: list[Column], rows: list[list], *,
         if ncol > 1:
             ws.merge_range(r, 0, r, ncol - 1, "", f["title"])
         write_cell(ws, r, 0, title, f["title"])
-        ws.set_row(r, 28)
         r += 1
     for note in notes:
         if ncol > 1:
             ws.merge_range(r, 0, r, ncol - 1, "", f["note"])
         write_cell(ws, r, 0, note, f["note"])
-        ws.set_row(r, 18)
         r += 1
     header = r
+    widths = []
+    for c, col in enumerate(columns):
+        if col.width is not None:
+            width = col.width
+        else:
+            longest = max([text_width(col.header)] + [text_width(_shown(v[c])) for v in rows if c < len(v)])
+            width = min(max(longest + 2, 6), col.max_width)
+        widths.append(width)
+        ws.set_column(c, c, width)
     for c, col in enumerate(columns):
         write_cell(ws, header, c, col.header, f["header"])
-    ws.set_row(header, 24)
+    ws.set_row(header, max(24, row_height([(col.header, widths[c]) for c, col in enumerate(columns)])))
     for i, values in enumerate(rows):
         for c, col in enumerate(columns):
             key = col.kind
@@ -112,14 +119,19 @@ def write_table(wb, sheet_name: str, columns: list[Column], rows: list[list], *,
                 key = cell_formats[i][c]
             v = values[c] if c < len(values) else None
             write_cell(ws, header + 1 + i, c, v, f[key])
-    # widths: fit header and content, wrap long text
-    for c, col in enumerate(columns):
-        if col.width is not None:
-            width = col.width
-        else:
-            longest = max([text_width(col.header)] + [text_width(_shown(v[c])) for v in rows if c < len(v)])
-            width = min(max(longest + 2, 6), col.max_width)
-        ws.set_column(c, c, width)
+        # wrapped text is only shown whole when the row is as tall as its lines (LibreOffice and
+        # WPS do not grow a row by themselves)
+        ws.set_row(header + 1 + i, row_height([(_shown(values[c]), widths[c])
+                                               for c in range(min(len(values), ncol))]))
+    # the title and note rows span the table: as many lines as their text needs across it
+    total = sum(widths)
+    r = 0
+    if title:
+        ws.set_row(r, max(28, row_height([(title, total / 1.4)], line=20)))
+        r += 1
+    for note in notes:
+        ws.set_row(r, max(18, row_height([(note, total)])))
+        r += 1
     ws.tracker_header_row = header
     # print
     ws.set_paper(A4)
@@ -134,6 +146,19 @@ def write_table(wb, sheet_name: str, columns: list[Column], rows: list[list], *,
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页, 共 &N 页")
     return ws
+
+
+def lines_of(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
+    import math
+
+    room = max(1.0, width - 1.5)  # the cell's padding
+    return sum(max(1, math.ceil(text_width(part) / room)) for part in str(text).split("\n"))
+
+
+def row_height(cells: list[tuple[str, float]], line: float = 13.5) -> float:
+    """Row height in points that shows every (text, column width) of a row, 10 pt text."""
+    return line * max([1] + [lines_of(t, w) for t, w in cells if t]) + 4
 
 
 def _shown(v) -> str:
