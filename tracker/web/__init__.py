@@ -159,6 +159,10 @@ def _config_mtime(tracker) -> float:
 
 
 def wants_json() -> bool:
+    """JSON for /api/, for a client that asks for it, and for a login posted by a program (the login
+    form marks itself with ``from_page``)."""
+    if request.path == "/login" and request.method == "POST" and not request.form.get("from_page"):
+        return True
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
