@@ -18,8 +18,9 @@ import re
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "chenzhou-2009.txt"
-TARGET = HERE / "chenzhou-2009.docx"
+SAMPLES = HERE.parent / "tracker" / "data" / "samples"  # the bundled samples ship as package data
+SOURCE = SAMPLES / "chenzhou-2009.txt"
+TARGET = SAMPLES / "chenzhou-2009.docx"
 
 FURNITURE = re.compile(r"^(法邦网|【|相关阅读|回到顶部)")
 TITLES = ("郴州市人民政府办公室关于印发郴州市国家知识产权试点城市工作方案的通知", "郴州市国家知识产权试点城市工作方案")

@@ -235,7 +235,7 @@ def save_deterministic(wb, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="folder with the seed texts")
-    ap.add_argument("--out", type=Path, default=HERE, help="where to write the workbooks")
+    ap.add_argument("--out", type=Path, default=ROOT / "tracker" / "data" / "samples", help="where to write the workbooks")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     args.out.mkdir(parents=True, exist_ok=True)

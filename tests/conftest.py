@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
-SAMPLES = ROOT / "sample_plans"
+SAMPLES = ROOT / "tracker" / "data" / "samples"  # the bundled sample plans (package data)
 
 
 def seed(prefix: str) -> Path:

@@ -18,7 +18,7 @@ from tracker.cli import main
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
-SAMPLES = HERE.parent / "sample_plans"
+SAMPLES = HERE.parent / "tracker" / "data" / "samples"
 SEED004 = HERE.parent.parent / "shared" / "seeds" / "004_c7cde99564bde957.txt"
 UNITS = SAMPLES / "guangzhou-2007.units.toml"
 

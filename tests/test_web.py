@@ -136,7 +136,7 @@ def test_english_pages(ws):
 
 def test_status_board_filter_and_partial(client, filled):
     tok = token(client)
-    client.post(f"/api/collect", data={**files_payload(filled[:3]), "received": "2007-04-08"},
+    client.post("/api/collect", data={**files_payload(filled[:3]), "received": "2007-04-08"},
                 headers={"X-CSRF-Token": tok})
     html = client.get("/quarters/2007Q1?ustate=on_time").get_data(as_text=True)
     assert html.count('class="state-on_time"') == 3 and 'class="state-missing"' not in html

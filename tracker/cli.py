@@ -1,8 +1,10 @@
-"""The command line: a thin click layer over the library.
+"""The command line: a thin click layer over :mod:`tracker.app`.
 
-Heavy libraries (pandas, matplotlib, openpyxl, SQLAlchemy …) are imported inside the commands that
-use them, so ``tracker --help`` starts at once. Every read command has ``--json``. Problems are
-printed as values (file, sheet, cell, message), never as a traceback.
+Each command is options → one :class:`~tracker.app.Tracker` method → echo or JSON; the environment
+(``TRACKER_WORKSPACE``, ``TRACKER_DB``) is read here and nowhere else. Heavy libraries
+(matplotlib, openpyxl, SQLAlchemy, Flask …) are imported by the methods that use them, so
+``tracker --help`` starts at once. Every read command has ``--json``. Problems are printed as values
+(file, sheet, cell, message), never as a traceback.
 
 Exit codes: 0 ok, 1 the input was rejected, 2 a usage error.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from tracker.problems import InputError, Problems, UsageError
+from tracker.app import InputError, Problems, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -32,13 +34,14 @@ def ws_db_options(f):
                         help="工作区目录 (默认: 当前目录; 环境变量 TRACKER_WORKSPACE)")(f)
 
 
-def workspace_options(f):
-    """-w/--workspace and --db on a command; passes ``ws`` (the Workspace) to it."""
+def tracker_options(f):
+    """-w/--workspace and --db on a command; passes ``t`` (the opened Tracker) to it, closed after."""
 
     @ws_db_options
     @functools.wraps(f)
     def wrapper(*args, workspace=None, db_url=None, **kwargs):
-        return f(*args, ws=resolve_workspace(workspace, db_url), **kwargs)
+        with open_tracker(workspace, db_url) as t:
+            return f(*args, t=t, **kwargs)
 
     return wrapper
 
@@ -47,17 +50,42 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"], case_sensit
                            help="输出语言 zh (中文) 或 en (English); 默认取 tracker.toml [office] language, 否则中文")
 
 
-def resolve_workspace(workspace=None, db_url=None):
-    """The Workspace from -w/--db given to this command, else to any group around it
-    (`tracker -w DIR graph stats` and `tracker graph -w DIR stats` work like `… stats -w DIR`)."""
-    from tracker.workspace import find_workspace
+def open_tracker(workspace=None, db_url=None):
+    """The Tracker of -w/--db given to this command, else to any group around it
+    (`tracker -w DIR graph stats` and `tracker graph -w DIR stats` work like `… stats -w DIR`), else
+    of $TRACKER_WORKSPACE / $TRACKER_DB, else of the current folder."""
+    import os
+
+    from tracker.app import Tracker
 
     ctx = click.get_current_context(silent=True)
     while ctx is not None and (workspace is None or db_url is None):
         workspace = workspace or ctx.params.get("workspace")
         db_url = db_url or ctx.params.get("db_url")
         ctx = ctx.parent
-    return find_workspace(workspace, db_url)
+    return Tracker(workspace or os.environ.get("TRACKER_WORKSPACE") or ".",
+                   db_url or os.environ.get("TRACKER_DB") or None)
+
+
+def click_progress(label: str, quiet: bool = False):
+    """An ``on_progress(done, total, label)`` that draws a bar on stderr for more than a few items."""
+    if quiet:
+        return None
+    state: dict = {}
+
+    def on_progress(done: int, total: int, _label: str) -> None:
+        if total <= 3:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            state.pop("bar").__exit__(None, None, None)
+            state.pop("done", None)
+
+    return on_progress
 
 
 def pad(text: str, width: int) -> str:
@@ -118,7 +146,7 @@ def main(workspace, db_url):
               help="从 TOML 文件载入单位名册 (别名、集合单位成员)")
 def init(directory, db_url, units_file):
     """建立工作区: tracker.toml、数据库, 以及 inbox/ outbox/ archive/ reports/ 目录。"""
-    from tracker.workspace import init_workspace
+    from tracker.app import init_workspace
 
     ws = init_workspace(Path(directory), db_url, Path(units_file) if units_file else None)
     click.echo(f"工作区已建立: {ws.root}")
@@ -140,29 +168,13 @@ def plan():
                                                    "narrative"]), default="auto", show_default=True,
               help="文件格式; auto 按内容识别")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入结果")
-@workspace_options
-def plan_import(ws, file, year, name, fmt, as_json):
+@tracker_options
+def plan_import(t, file, year, name, fmt, as_json):
     """导入工作分解表 (xlsx/xls/ods/csv/docx/文本表格/叙述式方案)。"""
-    from tracker.importers import import_plan
-    from tracker.units import Registry
-
-    path = Path(file)
-    if not path.exists():
-        raise InputError(Problems().add("unreadable", "文件不存在", file=str(file)))
-    registry = Registry.from_config(ws.config())
-    store = ws.store()
-    for row in store.list_plans():  # units of stored plans count as known, for spelling warnings
-        if row["current"]:
-            registry.learn(u["name"] for u in store.load_plan(row["year"]).units())
-    plan_obj, problems = import_plan(path, fmt=fmt, year=year, name=name, registry=registry)
-    version = store.save_plan(plan_obj)
+    res = t.import_plan(Path(file), fmt=fmt, year=year, name=name)
+    plan_obj, problems, version = res.plan, res.problems, res.version
     if as_json:
-        emit_json({"plan": {**plan_obj.to_dict()["plan"], "format": plan_obj.format},
-                   "items": len(plan_obj.items),
-                   "categories": len({c for c, _ in plan_obj.categories() if c}),
-                   "units": len(plan_obj.units()),
-                   "targets": sum(len(i.targets) for i in plan_obj.items),
-                   "warnings": [p.to_dict() for p in problems.warnings]})
+        emit_json(res.to_dict())
         return
     cats = [c for c in plan_obj.categories() if c[0] or c[1]]
     click.secho(f"已导入 {plan_obj.year} 年计划 “{plan_obj.name}” (第 {version} 版, 格式 {plan_obj.format})",
@@ -178,23 +190,14 @@ def plan_import(ws, file, year, name, fmt, as_json):
         print_problems(problems.warnings, err=False)
 
 
-def _load_plan(ws, year=None, version=None):
-    p = ws.store().load_plan(year=year, version=version)
-    if p is None:
-        what = f"{year} 年" if year else ""
-        raise UsageError(f"工作区里还没有{what}计划{f' 第 {version} 版' if version else ''}; "
-                         "请先运行 tracker plan import")
-    return p
-
-
 @plan.command("show")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新)")
 @click.option("--version", "version", type=int, default=None, help="版本 (默认: 最新)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@workspace_options
-def plan_show(ws, year, version, as_json):
+@tracker_options
+def plan_show(t, year, version, as_json):
     """显示计划的任务、单位与指标。"""
-    p = _load_plan(ws, year, version)
+    p = t.plan(year, version)
     if as_json:
         emit_json(p.to_dict())
         return
@@ -215,10 +218,10 @@ def plan_show(ws, year, version, as_json):
 
 @plan.command("list")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@workspace_options
-def plan_list(ws, as_json):
+@tracker_options
+def plan_list(t, as_json):
     """列出已导入的计划及其版本。"""
-    rows = ws.store().list_plans()
+    rows = t.plans()
     if as_json:
         emit_json({"plans": rows})
         return
@@ -246,17 +249,10 @@ def units(ctx, as_json, year, workspace, db_url):
 @units.command("list")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option("--year", type=int, default=None, help="年度 (默认: 最新计划)")
-@workspace_options
-def units_list(ws, as_json, year):
+@tracker_options
+def units_list(t, as_json, year):
     """列出单位及其牵头、参与任务数。"""
-    from tracker.units import Registry
-
-    p = _load_plan(ws, year)
-    reg = Registry.from_config(ws.config())
-    rows = p.units()
-    for r in rows:
-        members = reg.expand(r["name"])
-        r["members"] = [] if members == [r["name"]] else members
+    rows = t.units(year)
     if as_json:
         emit_json({"units": rows})
         return
@@ -272,59 +268,29 @@ def units_list(ws, as_json, year):
 @units.command("alias")
 @click.argument("old")
 @click.argument("new")
-@workspace_options
-def units_alias(ws, old, new):
+@tracker_options
+def units_alias(t, old, new):
     """登记单位别名 (如机构改革后的新名称): OLD 视为 NEW, 并改写已存储的计划。"""
-    import tomlkit
-
-    if old == new:
-        raise UsageError("新旧名称相同")
-    doc = ws.config_doc()
-    table = doc["units"].setdefault("aliases", tomlkit.table())
-    table[old] = new
-    n = ws.store().rename_unit(old, new)
-    ws.save_config_doc(doc)
+    n = t.add_alias(old, new)
     click.echo(f"已登记别名: “{old}” → “{new}”; 已改写 {n} 条已存储的记录。")
 
 
 # -- status, remind, bulletin, graph ---------------------------------------------------------------
-def _period_context(ws, period_text):
-    """(period, plan, registry, config) for a command that reads one period."""
-    from tracker.periods import parse_period
-    from tracker.status import default_period
-    from tracker.units import Registry
-
-    config = ws.config()
-    period = parse_period(period_text) if period_text else default_period(ws)
-    plan_obj = _load_plan(ws, period.year)
-    return period, plan_obj, Registry.from_config(config), config
-
-
-def _status_of(ws, period_text):
-    from tracker.status import period_status
-
-    period, plan_obj, registry, config = _period_context(ws, period_text)
-    return period_status(ws, plan_obj, registry, period, config), config
-
-
 @main.command()
 @click.argument("period", required=False)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @lang_option
-@workspace_options
-def status(ws, period, as_json, lang):
+@tracker_options
+def status(t, period, as_json, lang):
     """查看某季度的报送与进度情况: 已报送(是否逾期)、未报送、任务状态与预警灯。
 
     PERIOD 如 2007Q1; 默认为最近一个已生成模板或已收到回报的季度。
     """
-    from tracker.i18n import resolve
-    from tracker.status import format_status
-
-    st, config = _status_of(ws, period)
+    st = t.status(period)
     if as_json:
         emit_json(st)
         return
-    click.echo(format_status(st, resolve(lang, config)))
+    click.echo(t.format_status(st, lang))
 
 
 @main.command()
@@ -332,17 +298,14 @@ def status(ws, period, as_json, lang):
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="输出文件 (默认: outbox/PERIOD-催报名单.xlsx)")
 @lang_option
-@workspace_options
-def remind(ws, period, output, lang):
+@tracker_options
+def remind(t, period, output, lang):
     """生成催报名单 (xlsx): 未报送的单位及其任务, 可直接打印。"""
-    from tracker.i18n import resolve, tr
-    from tracker.reports.remind import write_remind
+    from tracker.app import tr
 
-    st, config = _status_of(ws, period)
-    lang = resolve(lang, config)
-    path = Path(output) if output else ws.outbox / f"{st['period']}-催报名单.xlsx"
-    write_remind(path, st, config, lang=lang)
-    click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", lang, path=path, n=len(st["missing"])))
+    res = t.remind(period, output=Path(output) if output else None, lang=lang)
+    click.echo(tr("催报名单已写入 {path}  (未报送单位 {n} 个)", t.lang(lang), path=res.path,
+                  n=len(res.status["missing"])))
 
 
 @main.command()
@@ -350,33 +313,22 @@ def remind(ws, period, output, lang):
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: reports/PERIOD/)")
 @lang_option
-@workspace_options
-def bulletin(ws, period, output, lang):
+@tracker_options
+def bulletin(t, period, output, lang):
     """生成季度通报 (xlsx 与 docx): 报送情况、分类推进情况、滞后任务。"""
-    from tracker.i18n import resolve, tr
-    from tracker.reports.bulletin import write_bulletin
+    from tracker.app import tr
 
-    st, config = _status_of(ws, period)
-    lang = resolve(lang, config)
-    out_dir = Path(output) if output else ws.reports / st["period"]
-    for p in write_bulletin(out_dir, st, config, lang=lang):
-        click.echo(tr("已写入 {path}", lang, path=p))
+    for p in t.bulletin(period, output=Path(output) if output else None, lang=lang):
+        click.echo(tr("已写入 {path}", t.lang(lang), path=p))
 
 
 GRAPH_FORMATS = ("png", "svg", "graphml", "gexf", "json")
 
 
-def _graph_of(ctx, workspace, db_url, year, expand):
-    """(workspace, config, graph) with options given to the group filling in for the subcommand's."""
-    from tracker.graph import build_graph
-    from tracker.units import Registry
-
+def _graph_args(ctx, year, expand):
+    """(year, expand) with options given to the group filling in for the subcommand's."""
     parent = (ctx.parent.params if ctx.parent is not None and ctx.parent.command.name == "graph" else {})
-    ws = resolve_workspace(workspace, db_url)
-    config = ws.config()
-    plan_obj = _load_plan(ws, year or parent.get("year"))
-    return ws, config, build_graph(plan_obj, Registry.from_config(config),
-                                   expand=expand or bool(parent.get("expand")))
+    return year or parent.get("year"), expand or bool(parent.get("expand"))
 
 
 @main.group("graph", invoke_without_command=True)
@@ -392,14 +344,12 @@ def graph(ctx, fmt, output, expand, year, workspace, db_url):
     """单位—任务关系图 (png/svg/graphml/gexf/json); 子命令 stats 给出负担、合作与中心度。"""
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.graph import write_graph
-
-    ws, config, G = _graph_of(ctx, workspace, db_url, year, expand)
     if fmt is None:
         suffix = Path(output).suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in GRAPH_FORMATS else "png"
-    path = Path(output) if output else ws.reports / f"{G.graph['year']}-单位任务关系图.{fmt}"
-    write_graph(G, path, fmt, config)
+    year, expand = _graph_args(ctx, year, expand)
+    with open_tracker(workspace, db_url) as t:
+        path, G = t.write_graph(Path(output) if output else None, fmt, year, expand)
     click.echo(f"关系图已写入 {path}  (单位 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'unit')} 个, "
                f"任务 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'item')} 项)")
 
@@ -413,10 +363,11 @@ def graph(ctx, fmt, output, expand, year, workspace, db_url):
 @click.pass_context
 def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
     """各单位牵头/参与任务数、只参与的单位、多牵头任务、合作最多的单位组合、中心度。"""
-    from tracker.graph import format_stats, graph_stats
+    from tracker.app import format_graph_stats as format_stats
 
-    _, _, G = _graph_of(ctx, workspace, db_url, year, expand)
-    st = graph_stats(G, top=top)
+    year, expand = _graph_args(ctx, year, expand)
+    with open_tracker(workspace, db_url) as t:
+        st = t.graph_stats(year, expand, top)
     if as_json:
         emit_json(st)
         return
@@ -424,33 +375,17 @@ def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
 
 
 # -- templates, collect, returns -------------------------------------------------------------------
-def _progress(items, label: str, quiet: bool):
-    """A progress bar on stderr when there are more than a few items (none for --json)."""
-    items = list(items)
-    if quiet or len(items) <= 3:
-        return items
-    return _bar_iter(items, label)
-
-
-def _bar_iter(items, label):
-    with click.progressbar(items, label=label, file=sys.stderr,
-                           show_pos=True) as bar:
-        yield from bar
-
-
 @main.command()
 @click.argument("period")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: outbox/PERIOD/)")
 @click.option("--unit", "units_", multiple=True, help="只生成这些单位的模板 (可多次使用)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@workspace_options
-def templates(ws, period, output, units_, as_json):
+@tracker_options
+def templates(t, period, output, units_, as_json):
     """生成某季度各单位的填报模板 (每个单位一个 xlsx, 只列本单位的任务)。"""
-    from tracker.templates import make_templates
-
-    res = make_templates(ws, period, Path(output) if output else None, list(units_) or None,
-                         progress=lambda xs: _progress(xs, "生成模板", as_json))
+    res = t.templates(period, out_dir=Path(output) if output else None, units=list(units_) or None,
+                      on_progress=click_progress("生成模板", as_json))
     if as_json:
         emit_json(res.to_dict())
         return
@@ -473,20 +408,14 @@ def templates(ws, period, output, units_, as_json):
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 @click.option("-v", "--verbose", is_flag=True, help="也逐个列出此前已收到过、未作改动的文件")
 @click.pass_context
-@workspace_options
-def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
+@tracker_options
+def collect(ctx, t, paths, received, period, dry_run, as_json, verbose):
     """收集各单位报回的填报表 (xlsx/xls/ods): 存档、检查、入库, 并为每个文件写回执。
 
     PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
     """
-    from tracker.returns import collect as do_collect
-
-    if period:
-        from tracker.periods import parse_period
-
-        period = str(parse_period(period))
-    res = do_collect(ws, [Path(p) for p in paths] or None, received=received.date() if received else None,
-                     period=period, dry_run=dry_run, progress=lambda xs: _progress(xs, "收集", as_json))
+    res = t.collect([Path(p) for p in paths] or None, received=received.date() if received else None,
+                    period=period, dry_run=dry_run, on_progress=click_progress("收集", as_json))
     if as_json:
         emit_json(res.to_dict())
     else:
@@ -510,7 +439,7 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
         click.echo(f"共 {len(res.files)} 个文件: 接收 {len(res.accepted)} 个, 退回 {len(res.rejected)} 个"
                    f"{again_text}{dry}")
         if res.files and not dry_run:
-            click.echo(f"回执已写入 {ws.outbox / 'receipts'}")
+            click.echo(f"回执已写入 {t.folder('outbox') / 'receipts'}")
     if res.rejected:
         ctx.exit(1)
 
@@ -519,12 +448,10 @@ def collect(ctx, ws, paths, received, period, dry_run, as_json, verbose):
 @click.argument("period")
 @click.option("--unit", default=None, help="只看该单位")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@workspace_options
-def returns_cmd(ws, period, unit, as_json):
+@tracker_options
+def returns_cmd(t, period, unit, as_json):
     """查看某季度已接收的填报内容 (每个单位每项任务一行)。"""
-    from tracker.returns import return_rows_for
-
-    rows = return_rows_for(ws, period, unit)
+    rows = t.returns(period, unit)
     if as_json:
         emit_json({"rows": rows})
         return
@@ -549,33 +476,21 @@ def returns_cmd(ws, period, unit, as_json):
 @click.option("--as-of", "as_of", default=None, help="统计截至日期 YYYY-MM-DD (默认今天; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
 @lang_option
-@workspace_options
-def report(ws, year, output, as_of, as_json, lang):
+@tracker_options
+def report(t, year, output, as_of, as_json, lang):
     """年终检查验收: 计算完成度、评分与是否通过, 生成 Word 报告、Excel 汇总、数据看板和图表。"""
     from datetime import date
-
-    from tracker.i18n import resolve
-    from tracker.reports.inspection import gather, json_view, summary_text, write_report
 
     try:
         when = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise UsageError(f"--as-of “{as_of}” 不是日期, 应写成如 2008-03-01") from None
-    data = gather(ws, year, when)
-    out_dir = Path(output) if output else ws.reports / str(year)
-    config = ws.config()
-    lang = resolve(lang, config)
-    written = write_report(data, out_dir, config, workspace_root=ws.root, lang=lang)
+    res = t.report(year, output=Path(output) if output else None, as_of=when, lang=lang)
     if as_json:
-        out = json_view(data)
-        out["files"] = {k: str(v) for k, v in written.items() if k in ("docx", "xlsx", "html")}
-        out["charts"] = {k: {"png": str(v["png"]), "svg": str(v["svg"])} for k, v in written["charts"].items()}
-        out["notes"] = written["notes"]
-        emit_json(out)
+        emit_json(res.to_dict())
         return
-    text = summary_text(data, written, lang)
-    first, _, rest = text.partition("\n")
-    click.secho(first, fg="green" if data["passed"] else "red", bold=True)
+    first, _, rest = res.summary.partition("\n")
+    click.secho(first, fg="green" if res.data["passed"] else "red", bold=True)
     click.echo(rest)
 
 
@@ -586,9 +501,9 @@ def report(ws, year, output, as_of, as_json, lang):
 @click.option("--seed", type=int, default=2007, show_default=True, help="模拟各单位填报的随机种子")
 def demo(output, seed):
     """演示: 用广州 2007 样例跑完一整年 (导入、四个季度的模板与回报、通报、年终检查验收报告)。"""
-    from tracker.demo import run_demo
+    from tracker.app import run_demo
 
-    run_demo(Path(output), seed=seed, echo=click.echo, progress=lambda xs: _progress(xs, "  收集回报", False))
+    run_demo(Path(output), seed=seed, echo=click.echo, on_progress=click_progress("  收集回报"))
     click.echo(f"完成。打开 {Path(output) / 'reports'} 查看通报与检查验收报告; "
                f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
 
@@ -600,15 +515,12 @@ def demo(output, seed):
 @click.option("--port", type=int, default=8000, show_default=True, help="端口")
 @click.option("--open", "open_browser", is_flag=True, help="启动后用默认浏览器打开")
 @click.option("--threads", type=int, default=4, show_default=True, help="同时处理的请求数")
-@workspace_options
-def serve(ws, host, port, open_browser, threads):
+@tracker_options
+def serve(t, host, port, open_browser, threads):
     """启动网页版 (办公室在浏览器中完成全年工作), 按 Ctrl-C 停止。"""
-    from tracker.app import Tracker
     from tracker.web.security import is_loopback
 
-    t = Tracker(ws.root, ws.db_url)
-    if not is_loopback(host) and host != "localhost" and not t.accounts.exists():
-        t.close()
+    if not (is_loopback(host) or host == "localhost") and not t.accounts.exists():
         raise UsageError(f"不能在 {host} 上启动: 工作区还没有账户; 请先运行 tracker users add 姓名, "
                          "或只在本机 (127.0.0.1) 使用")
     from waitress.server import create_server
@@ -617,14 +529,14 @@ def serve(ws, host, port, open_browser, threads):
 
     app = create_app(t)
     try:
-        server = create_server(app, host=host, port=port, threads=threads, max_request_body_size=app.config[
-            "MAX_CONTENT_LENGTH"], clear_untrusted_proxy_headers=True, ident="tracker")
+        server = create_server(app, host=host, port=port, threads=threads, ident="tracker",
+                               max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                               clear_untrusted_proxy_headers=True)
     except OSError as e:
-        t.close()
         raise UsageError(f"无法在 {host}:{port} 上启动: {e.strerror or e}; 请换一个端口 (--port)") from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://{shown if ':' not in shown else '[' + shown + ']'}:{server.effective_port}/"
-    click.secho(f"tracker 网页版已启动: {url}   (工作区 {ws.root}; 按 Ctrl-C 停止)", fg="green")
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
+    click.secho(f"tracker 网页版已启动: {url}   (工作区 {t.root}; 按 Ctrl-C 停止)", fg="green")
     if host in ("0.0.0.0", "::"):
         click.echo("  局域网内的同事用本机的 IP 地址访问, 须登录。")
     if open_browser:
@@ -637,7 +549,6 @@ def serve(ws, host, port, open_browser, threads):
         pass
     finally:
         server.close()
-        t.close()
         click.echo("已停止。")
 
 
@@ -646,33 +557,27 @@ def users():
     """网页版的账户: 一旦建立账户, 每个页面和 API 都要登录。"""
 
 
-def _accounts(ws):
-    from tracker.users import Accounts
-
-    return Accounts(ws.root)
-
-
-def _new_password(confirm_text="再输入一次"):
-    return click.prompt("密码", hide_input=True, confirmation_prompt=confirm_text)
+def _new_password():
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
 
 
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["admin", "viewer"]), default="admin", show_default=True,
               help="admin 可做一切; viewer (领导) 只能查看")
-@workspace_options
-def users_add(ws, name, role):
+@tracker_options
+def users_add(t, name, role):
     """建立账户 (密码在提示时输入)。"""
-    _accounts(ws).add(name, _new_password(), role)
+    t.accounts.add(name, _new_password(), role)
     click.echo(f"已建立账户 {name} ({role})。")
 
 
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
-@workspace_options
-def users_list(ws, as_json):
+@tracker_options
+def users_list(t, as_json):
     """列出账户。"""
-    rows = _accounts(ws).list()
+    rows = t.accounts.list()
     if as_json:
         emit_json({"users": rows})
         return
@@ -684,28 +589,22 @@ def users_list(ws, as_json):
 
 @users.command("passwd")
 @click.argument("name")
-@workspace_options
-def users_passwd(ws, name):
+@tracker_options
+def users_passwd(t, name):
     """修改账户密码 (该账户已登录的会话随即失效)。"""
-    acc = _accounts(ws)
-    if acc.get(name) is None:
+    if t.accounts.get(name) is None:
         raise UsageError(f"没有账户“{name}”")
-    acc.set_password(name, _new_password())
+    t.accounts.set_password(name, _new_password())
     click.echo(f"已修改 {name} 的密码。")
 
 
 @users.command("remove")
 @click.argument("name")
-@workspace_options
-def users_remove(ws, name):
+@tracker_options
+def users_remove(t, name):
     """删除账户。"""
-    _accounts(ws).remove(name)
+    t.accounts.remove(name)
     click.echo(f"已删除账户 {name}。")
-
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-def run() -> None:  # pragma: no cover - convenience for `python -m tracker.cli`
-    sys.exit(main())

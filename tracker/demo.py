@@ -22,11 +22,13 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 
 
 def sample_file(name: str) -> Path:
-    """A bundled sample: the installed package's copy, else the repository's sample_plans/."""
-    for base in (SAMPLES, Path(__file__).resolve().parents[1] / "sample_plans"):
-        if (base / name).exists():
-            return base / name
-    raise FileNotFoundError(name)
+    """A bundled sample plan (package data, so it installs with tracker, from a wheel too)."""
+    path = SAMPLES / name
+    if not path.exists():
+        from tracker.problems import UsageError
+
+        raise UsageError(f"找不到随 tracker 安装的样例文件 {name}; 请重新安装 tracker")
+    return path
 
 
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.problems import UsageError
@@ -74,8 +74,15 @@ url = ""   # 数据库 SQLAlchemy URL; 留空则用工作区里的 SQLite 文件
 
 @dataclass
 class Workspace:
+    """The folder and its store. Library functions take a Workspace and call :meth:`store` and
+    :meth:`config` freely; a :class:`tracker.app.Tracker` *holds* its workspace (:meth:`hold`), and
+    then every one of those calls shares one engine and one reading of tracker.toml, until the
+    Tracker closes it (:meth:`release`)."""
+
     root: Path
     db_url: str
+    _held: object = field(default=None, init=False, repr=False, compare=False)
+    _config: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def config_path(self) -> Path:
@@ -110,15 +117,22 @@ class Workspace:
         return tomlkit.parse(self.config_path.read_text(encoding="utf-8"))
 
     def config(self) -> dict:
-        """The configuration as plain Python values, with defaults for anything missing."""
+        """The configuration as plain Python values, with defaults for anything missing (read once
+        while the workspace is held; :meth:`save_config_doc` refreshes it)."""
         import tomllib
+
+        if self._config is not None:
+            return self._config
 
         base = tomllib.loads(DEFAULT_CONFIG)
         try:
             mine = tomllib.loads(self.config_path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as e:
             raise UsageError(f"配置文件 {self.config_path} 格式有误: {e}") from None
-        return _merge(base, mine)
+        merged = _merge(base, mine)
+        if self._held is not None:
+            self._config = merged
+        return merged
 
     def save_config_doc(self, doc) -> None:
         import tomlkit
@@ -126,6 +140,7 @@ class Workspace:
         tmp = self.config_path.with_suffix(".toml.tmp")
         tmp.write_text(tomlkit.dumps(doc), encoding="utf-8")
         os.replace(tmp, self.config_path)
+        self._config = None
 
     def secret(self) -> bytes:
         """The HMAC key that signs template identities. Created at init, kept in the workspace."""
@@ -135,9 +150,38 @@ class Workspace:
         return bytes.fromhex(p.read_text(encoding="ascii").strip())
 
     def store(self):
+        """A Store on this workspace's database: the held one (its ``close`` is a no-op for the
+        borrower), else a new one that the caller closes."""
+        if self._held is not None:
+            return self._held
         from tracker.store import Store
 
         return Store(self.db_url)
+
+    def hold(self) -> None:
+        """Open one store for every later :meth:`store` call, and read tracker.toml once."""
+        if self._held is None:
+            from tracker.store import Store
+
+            self._held = _HeldStore(Store(self.db_url))
+
+    def release(self) -> None:
+        held, self._held, self._config = self._held, None, None
+        if held is not None:
+            held.real.close()
+
+
+class _HeldStore:
+    """A shared Store lent to library code: everything but ``close`` is the real store's."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def close(self) -> None:  # the owner (Tracker) closes it
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
 
 
 def _merge(base: dict, mine: dict) -> dict:

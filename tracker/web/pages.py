@@ -251,7 +251,7 @@ def graph_png():
     path = _GRAPH_CACHE.get(key)
     if path is None or not Path(path).exists():
         with write_lock():
-            path = t.write_graph(fmt="png")
+            path, _G = t.write_graph(fmt="png")
         _GRAPH_CACHE.clear()
         _GRAPH_CACHE[key] = path
     return send_file(path, mimetype="image/png", max_age=0)
