@@ -14,7 +14,6 @@ Decisions are in ``docs/web.md``; in short:
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 from datetime import timedelta
