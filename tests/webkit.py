@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_plans"
+SAMPLES = ROOT / "tracker" / "data" / "samples"
 PLAN = SAMPLES / "guangzhou-2007.xlsx"
 UNITS = SAMPLES / "guangzhou-2007.units.toml"
 
