@@ -48,8 +48,8 @@ def login_post():
         time.sleep(current_app.config["LOGIN_DELAY"] * min(n, 5))
         if _json():
             return jsonify({"error": "账户名或密码不对", "status": 401}), 401
-        return render_template("login.html", next=request.form.get("next", ""),
-                               error="账户名或密码不对。"), 401
+        return render_template("login.html", next=request.form.get("next", ""), username=name,
+                               error="账户名或密码不对。")  # 200: the form again
     throttle.clear(f"name:{name}")
     session.clear()
     session.permanent = True
