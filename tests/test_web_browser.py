@@ -27,6 +27,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
+MAX_SHOT_HEIGHT = 1800  # the top of a long page is what a reader of the docs needs
 PAGES = [("home", "/"), ("plan", "/plan"), ("plan-units", "/plan/units"), ("graph", "/graph"),
          ("quarter", "/quarters/{period}"), ("units", "/units"), ("unit", "/units/{unit}"),
          ("report", "/reports/{year}")]
@@ -70,7 +71,9 @@ def shoot_pages(page, base: str, out: Path, period: str, year: int, unit: str, c
             page.frame_locator("iframe.dashboard").locator("body").wait_for()
         assert console.errors == [], (name, console.errors)
         path = out / f"web-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)
+        page.screenshot(path=str(path), full_page=True,
+                        clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
         shots.append(path)
     return shots
 
@@ -88,7 +91,7 @@ def test_office_year_in_the_browser(tmp_path):
     shots = Path(os.environ.get("TRACKER_WEB_SCREENSHOTS") or tmp_path / "shots")
     with ServerThread(app) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True, locale="zh-CN")
         page.set_default_timeout(180_000)  # the report page writes the year's report (charts, Word) first
         console = Console(page)
         base = srv.url
@@ -215,7 +218,7 @@ def main(argv: list[str]) -> None:
     unit = t.status(period)["returned"][0]["unit"]
     with ServerThread(create_app(t)) as srv, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page.set_default_timeout(180_000)
         for shot in shoot_pages(page, srv.url, out, str(period), period.year, unit, Console(page)):
             print(shot)
