@@ -69,6 +69,14 @@ cjk = ""   # 中文字体文件路径 (留空则自动查找)
 
 [store]
 url = ""   # 数据库 SQLAlchemy URL; 留空则用工作区里的 SQLite 文件 tracker.db
+
+[web]
+# 网页版 (tracker serve) 的限制 (limits of the web app)
+max_upload_mb = 200      # 一次上传的总大小 (MB)
+max_files = 1000         # 一次上传的文件个数
+session_hours = 12       # 登录后多少小时内有效
+login_attempts = 5       # 连续登录失败几次后暂停登录
+login_lock_minutes = 15  # 暂停多少分钟
 """
 
 
