@@ -335,13 +335,17 @@ def test_remind_and_bulletin_downloads(client):
 
 
 # -- limits ---------------------------------------------------------------------------------------------
-def set_web(root, text):
+def set_web(root, **values):
+    import tomlkit
+
     cfg = Path(root) / "tracker.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + f"\n[web]\n{text}\n", encoding="utf-8")
+    doc = tomlkit.parse(cfg.read_text(encoding="utf-8"))
+    doc.setdefault("web", tomlkit.table()).update(values)
+    cfg.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 
 def test_upload_count_limit(ws, filled):
-    set_web(ws, "max_files = 2")
+    set_web(ws, max_files=2)
     app, t = make_app(ws)
     c = app.test_client()
     before = store_dump(ws)
@@ -352,7 +356,7 @@ def test_upload_count_limit(ws, filled):
 
 
 def test_upload_size_limit(ws, filled):
-    set_web(ws, "max_upload_mb = 0.01")
+    set_web(ws, max_upload_mb=0.01)
     app, t = make_app(ws)
     c = app.test_client()
     before = store_dump(ws)

@@ -103,13 +103,9 @@ def plan_import():
     year = int_arg(request.form.get("year"), "年度")
     name = (request.form.get("name") or "").strip() or None
     preview = request.form.get("preview") in ("1", "true", "yes", "on")
-    _uid, folder = uploads.new_dir()
-    try:
-        [(path, _orig)] = uploads.save_files([part], folder)
-        with write_lock():
-            res = tracker().import_plan(path, year=year, name=name, dry_run=preview)
-    finally:
-        uploads.remove(folder)
+    [(path, _orig)] = uploads.saved([part])
+    with write_lock():
+        res = tracker().import_plan(path, year=year, name=name, dry_run=preview)
     return jsonify(res.preview_dict() if preview else res.to_dict())
 
 
@@ -123,9 +119,9 @@ def parse_received(text: str | None) -> date | None:
 
 
 def collect_uploaded(field: str = "files"):
-    """Save the uploaded files, collect them exactly as ``tracker collect FILES`` does, and return
-    (CollectResult, its JSON with the clients' file names and receipt URLs). The temporary copies
-    are removed afterwards: collect archives every file first."""
+    """Collect the uploaded files exactly as ``tracker collect FILES`` does, and return
+    (CollectResult, its JSON with the clients' file names and receipt URLs). The uploaded copies
+    are removed when the request ends: collect archives every file first."""
     from tracker.periods import parse_period
 
     parts = uploads.files_of(field)
@@ -138,14 +134,10 @@ def collect_uploaded(field: str = "files"):
             period = str(parse_period(period))
         except UsageError as e:
             abort_with(400, str(e))
-    _uid, folder = uploads.new_dir()
-    try:
-        saved = uploads.save_files(parts, folder)
-        names = {str(p): orig for p, orig in saved}
-        with write_lock():
-            res = tracker().collect([p for p, _ in saved], received=received, period=period)
-    finally:
-        uploads.remove(folder)
+    saved = uploads.saved(parts)
+    names = {str(p): orig for p, orig in saved}
+    with write_lock():
+        res = tracker().collect([p for p, _ in saved], received=received, period=period)
     out = res.to_dict()
     for group in ("accepted", "rejected"):
         for f in out[group]:

@@ -124,9 +124,9 @@ def plan():
 @bp.post("/plan/upload")
 def plan_upload():
     part = uploads.files_of("file")[0]
-    uid, folder = uploads.new_dir()
-    uploads.save_files([part], folder)
-    uploads.write_meta(folder, {"name": part.filename, "year": request.form.get("year") or "",
+    [(path, _orig)] = uploads.saved([part])
+    uid = uploads.keep()
+    uploads.write_meta(path.parent.parent, {"name": part.filename, "year": request.form.get("year") or "",
                                 "plan_name": request.form.get("name") or ""})
     return redirect(url_for("pages.plan_preview", uid=uid))
 

@@ -1,13 +1,15 @@
 """Uploads: streamed to disk under the workspace, limited, kept by a random id, never named by the request.
 
-* werkzeug parses the multipart body and streams every file part into an unnamed temporary file in
-  ``<workspace>/.uploads/`` (:class:`UploadRequest`), never into memory; ``MAX_CONTENT_LENGTH``
-  (``[web] max_upload_mb``) bounds the whole request and ``[web] max_files`` the number of files
-  (413 beyond either, before anything is stored).
-* :func:`save_files` moves each part into ``.uploads/<random id>/<n>/<name>``: the folder is a
-  fresh ``secrets.token_hex`` id, the file name is the uploaded one with everything a file system
-  could read as a path removed (only its last component, Windows-forbidden characters replaced).
-  The original name is kept because collect names the file in the store and the receipt.
+* werkzeug parses the multipart body and streams every file part straight to disk, never into
+  memory (:class:`UploadRequest`): part n goes to ``.uploads/<random id>/<n>/<name>`` under the
+  workspace, where the folder is a fresh ``secrets.token_hex`` id of this request and the name is
+  the uploaded one with everything a file system could read as a path removed (only its last
+  component, Windows-forbidden characters replaced). The original name is kept because collect
+  names the file in the store and the receipt. Written once, where collect reads it: no second copy.
+* ``MAX_CONTENT_LENGTH`` (``[web] max_upload_mb``) bounds the whole request and ``[web] max_files``
+  the number of files (413 beyond either, before anything is stored).
+* The request's folder is removed when the request ends (collect has archived every file by then),
+  unless the view keeps it (:func:`keep`: a plan preview waiting to be confirmed).
 * A plan preview keeps its upload under its id until the clerk confirms or cancels (``meta.json``
   holds the original name and the form's year and name); ids are looked up with
   :func:`upload_dir`, which accepts only ids of the exact form we create. Folders older than a day
@@ -20,7 +22,6 @@ import json
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,15 +33,35 @@ MAX_AGE_S = 24 * 3600
 
 
 class UploadRequest(Request):
+    upload_id: str | None = None
+    upload_folder: Path | None = None
+    keep_upload = False
+    _parts = 0
+
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
-        return tempfile.TemporaryFile(dir=current_app.config["UPLOAD_TMP"])
+        if self.upload_folder is None:
+            self.upload_id, self.upload_folder = new_dir()
+        sub = self.upload_folder / f"{self._parts:04d}"
+        self._parts += 1
+        sub.mkdir()
+        return open(sub / clean_name(filename), "w+b")  # noqa: SIM115 (werkzeug closes it)
 
 
 def init(app) -> None:
     root = Path(app.extensions["tracker"].root) / UPLOADS
-    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     app.config["UPLOAD_ROOT"] = str(root)
-    app.config["UPLOAD_TMP"] = str(root / "tmp")
+
+    @app.teardown_request
+    def _drop_upload(_exc=None):
+        if request.upload_folder is not None and not request.keep_upload:
+            shutil.rmtree(request.upload_folder, ignore_errors=True)
+
+
+def keep() -> str:
+    """Keep this request's upload folder (a plan preview); its id."""
+    request.keep_upload = True
+    return request.upload_id
 
 
 def clean_name(name: str | None) -> str:
@@ -86,15 +107,12 @@ def files_of(field: str) -> list:
     return parts
 
 
-def save_files(parts, folder: Path) -> list[tuple[Path, str]]:
-    """Each part into its own numbered subfolder of ``folder``: [(path, original name)]."""
+def saved(parts) -> list[tuple[Path, str]]:
+    """Where each part was streamed to, closed: [(path, original name)]."""
     out = []
-    for i, part in enumerate(parts):
-        sub = folder / f"{i:04d}"
-        sub.mkdir()
-        dest = sub / clean_name(part.filename)
-        part.save(dest)
-        out.append((dest, part.filename))
+    for part in parts:
+        part.stream.close()
+        out.append((Path(part.stream.name), part.filename))
     return out
 
 
