@@ -344,28 +344,19 @@ def set_web(root, **values):
     cfg.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 
-def test_upload_count_limit(ws, filled):
-    set_web(ws, max_files=2)
+@pytest.mark.parametrize("setting, n", [({"max_files": 2}, 3), ({"max_upload_mb": 0.01}, 2)])
+def test_upload_limits(ws, filled, setting, n):
+    set_web(ws, **setting)
     app, t = make_app(ws)
     c = app.test_client()
     before = store_dump(ws)
-    r = c.post("/api/collect", data=files_payload(filled[:3]), headers={"X-CSRF-Token": token(c)})
+    r = c.post("/api/collect", data=files_payload(filled[:n]), headers={"X-CSRF-Token": token(c)})
+    page = c.post("/quarters/2007Q1/upload", data=files_payload(filled[:n]), headers={"X-CSRF-Token": token(c)})
     t.close()
-    assert r.status_code == 413 and "2" in r.get_json()["error"]
-    assert store_dump(ws) == before and not list((ws / "archive").rglob("*.xlsx"))
-
-
-def test_upload_size_limit(ws, filled):
-    set_web(ws, max_upload_mb=0.01)
-    app, t = make_app(ws)
-    c = app.test_client()
-    before = store_dump(ws)
-    r = c.post("/api/collect", data=files_payload(filled[:2]), headers={"X-CSRF-Token": token(c)})
-    page = c.post("/quarters/2007Q1/upload", data=files_payload(filled[:2]), headers={"X-CSRF-Token": token(c)})
-    t.close()
-    assert r.status_code == 413 and r.get_json()["status"] == 413
+    assert r.status_code == 413 and r.get_json()["status"] == 413 and r.get_json()["error"]
     assert page.status_code == 413 and "上传内容过大" in page.get_data(as_text=True)
-    assert store_dump(ws) == before
+    assert store_dump(ws) == before and not list((ws / "archive").rglob("*.xlsx"))
+    assert not any((ws / ".uploads").glob("[0-9a-f]*"))  # nothing left behind
 
 
 def test_bad_requests(client):
