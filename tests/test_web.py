@@ -572,3 +572,14 @@ def test_help_does_not_import_flask():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}).stdout
     assert out.strip() == "[]"
+
+
+def test_portal_only_leaves_the_office_pages_out(ws):
+    app, t = make_app(ws, portal_only=True)
+    c = app.test_client()
+    try:
+        assert c.get("/").status_code == 404 and c.get("/quarters/2007Q1").status_code == 404
+        assert "nav class=\"menu\"" not in c.get("/").get_data(as_text=True)
+        assert c.get("/api/status/2007Q1").status_code == 200
+    finally:
+        t.close()

@@ -85,9 +85,9 @@ def secret_key(root: Path) -> bytes:
 def create_app(tracker, *, portal_only: bool = False, testing: bool = False) -> Flask:
     """The web app around one :class:`tracker.app.Tracker`.
 
-    ``portal_only`` serves only what the department portal (a later issue) needs: login, the API's
-    csrf and collect, the static files; the office pages are 404. ``testing`` turns off the login
-    delay and lets Flask's test client (remote address 127.0.0.1) in."""
+    ``portal_only`` leaves the office's pages out (404; no menu): login, the JSON API and the static
+    files stay, for the department links that build on this app. ``testing`` sets Flask's TESTING
+    and turns off the login delay."""
     from tracker.web import api, auth, pages, security, uploads
 
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))

@@ -37,6 +37,13 @@ def _status_or_none(period=None):
         return None
 
 
+def _current_plan(year=None) -> dict | None:
+    """The current plan's row of ``plans()`` (year, version, name, items), of ``year`` or the latest
+    year; None when there is none. A list query: cheaper than loading the plan to learn it exists."""
+    rows = [r for r in tracker().plans() if r["current"] and (year is None or r["year"] == year)]
+    return max(rows, key=lambda r: r["year"]) if rows else None
+
+
 def _plan_or_none(year=None):
     try:
         return tracker().plan(year)
@@ -48,11 +55,13 @@ def _plan_or_none(year=None):
 @bp.get("/")
 def home():
     t = tracker()
-    plan = _plan_or_none()
+    plan = _current_plan()
     if plan is None:
         return render_template("home.html", plan=None, st=None, next_action=("pages.plan", {}, "导入计划"))
     period = t.default_period()
     st = _status_or_none(period)
+    if st:
+        plan = {**plan, **st["plan"], "items": st["items"]["total"]}
     due = date.fromisoformat(st["due"]) if st else None
     days_left = (due - date.today()).days if due else None
     late = sum(1 for r in st["returned"] if r["late"]) if st else 0
@@ -184,7 +193,7 @@ def plan_cancel(uid):
 @bp.get("/plan/units")
 def plan_units():
     t = tracker()
-    rows = t.units() if _plan_or_none() else []
+    rows = t.units() if _current_plan() else []
     rows.sort(key=lambda r: (-r["lead"], -r["participant"], r["name"]))
     units_cfg = t.config.get("units", {})
     return render_template("plan_units.html", rows=rows, aliases=units_cfg.get("aliases", {}),
@@ -221,7 +230,7 @@ _GRAPH_CACHE: dict = {}
 @bp.get("/graph")
 def graph():
     t = tracker()
-    if _plan_or_none() is None:
+    if _current_plan() is None:
         return render_template("graph.html", plan=None)
     G = t.graph()
     stats = t.graph_stats()
@@ -240,14 +249,16 @@ def graph():
                     partners[other] = partners.get(other, 0) + 1
         units.append({**row, "leads": sorted(leads), "joins": sorted(joins),
                       "partners": sorted(partners.items(), key=lambda kv: (-kv[1], kv[0]))[:8]})
-    return render_template("graph.html", plan=t.plan(), stats=stats, units=units, selected=selected)
+    return render_template("graph.html", plan={"year": G.graph["year"], "name": G.graph["plan"]}, stats=stats, units=units, selected=selected)
 
 
 @bp.get("/graph.png")
 def graph_png():
     t = tracker()
-    p = t.plan()
-    key = (p.year, p.version, t.workspace.config_path.stat().st_mtime)
+    p = _current_plan()
+    if p is None:
+        abort_with(404, "还没有计划。")
+    key = (p["year"], p["version"], t.workspace.config_path.stat().st_mtime)
     path = _GRAPH_CACHE.get(key)
     if path is None or not Path(path).exists():
         with write_lock():
@@ -260,7 +271,7 @@ def graph_png():
 # -- 季度 ---------------------------------------------------------------------------------------------
 @bp.get("/quarters")
 def quarter_default():
-    if _plan_or_none() is None:
+    if _current_plan() is None:
         return redirect(url_for("pages.plan"))
     return redirect(url_for("pages.quarter", period=tracker().default_period()))
 
@@ -298,7 +309,7 @@ def board(st: dict, args) -> dict:
 @bp.get("/quarters/<period:period>")
 def quarter(period):
     t = tracker()
-    if _plan_or_none(period.year) is None:
+    if _current_plan(period.year) is None:
         abort_with(404, f"工作区里没有 {period.year} 年的计划。")
     st = t.status(period)
     b = board(st, request.args)
@@ -392,7 +403,7 @@ def bulletin_file(period, kind):
 @bp.get("/units")
 def units():
     t = tracker()
-    if _plan_or_none() is None:
+    if _current_plan() is None:
         return redirect(url_for("pages.plan"))
     a = t.assignments()
     q = (request.args.get("q") or "").strip()
@@ -407,10 +418,10 @@ def unit(name):
     from tracker.periods import year_periods
 
     t = tracker()
-    plan = _plan_or_none()
-    if plan is None:
+    if _current_plan() is None:
         return redirect(url_for("pages.plan"))
     a = t.assignments()
+    plan = a.plan
     name = t.registry.canonical(name)
     if name not in a.by_unit:
         abort_with(404, f"{plan.year} 年计划中没有单位“{name}”的任务。")
@@ -427,15 +438,15 @@ def unit(name):
 # -- 年度 ---------------------------------------------------------------------------------------------
 @bp.get("/reports")
 def report_default():
-    p = _plan_or_none()
+    p = _current_plan()
     if p is None:
         return redirect(url_for("pages.plan"))
-    return redirect(url_for("pages.report", year=p.year))
+    return redirect(url_for("pages.report", year=p["year"]))
 
 
 @bp.get("/reports/<int:year>")
 def report(year):
-    if _plan_or_none(year) is None:
+    if _current_plan(year) is None:
         abort_with(404, f"工作区里没有 {year} 年的计划。")
     data = report_json(year)  # written when its figures changed since it was last written
     th = data["thresholds"]
