@@ -52,6 +52,14 @@ class Console:
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
 
 
+def shot(page, path: Path, top: float = 0) -> None:
+    """A picture of the page from ``top`` down, at most MAX_SHOT_HEIGHT high."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    height = min(page.evaluate("document.documentElement.scrollHeight") - top, MAX_SHOT_HEIGHT)
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": top, "width": page.viewport_size["width"], "height": height})
+
+
 def shoot_pages(page, base: str, out: Path, period: str, year: int, unit: str, console: Console) -> list[Path]:
     """Open every page, check it has real content and no console error, and photograph it."""
     out.mkdir(parents=True, exist_ok=True)
@@ -71,9 +79,7 @@ def shoot_pages(page, base: str, out: Path, period: str, year: int, unit: str, c
             page.frame_locator("iframe.dashboard").locator("body").wait_for()
         assert console.errors == [], (name, console.errors)
         path = out / f"web-{name}.png"
-        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)
-        page.screenshot(path=str(path), full_page=True,
-                        clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height})
+        shot(page, path)
         shots.append(path)
     return shots
 
@@ -106,6 +112,7 @@ def test_office_year_in_the_browser(tmp_path):
         assert page.locator("table.items tbody tr").count() == 54
         assert page.locator("mark").count() > 0  # targets marked
         assert t.plans() == []  # nothing stored before the clerk confirms
+        shot(page, shots / "web-plan-preview.png")
         page.click("#confirm")
         page.wait_for_selector(".flash.ok")
         assert "54 项任务" in page.inner_text(".flash.ok")
@@ -135,6 +142,9 @@ def test_office_year_in_the_browser(tmp_path):
         bad_row = page.locator("#upload-results tr.rejected")
         assert bad_row.count() == 1 and files[-1].name in bad_row.inner_text()
         bad_row.locator("summary").click()
+        bad_row.scroll_into_view_if_needed()
+        shot(page, shots / "web-upload.png", top=page.evaluate(
+            "document.getElementById('upload').getBoundingClientRect().top + window.scrollY"))
         receipt = bad_row.locator("pre").inner_text()
         assert "退回" in receipt and files[-1].name in receipt
         with page.expect_download() as dl:
@@ -162,8 +172,8 @@ def test_office_year_in_the_browser(tmp_path):
 
         # 5. every page, no console error, photographed
         unit = files[0].stem.split("-", 1)[1]
-        for shot in shoot_pages(page, base, shots, "2007Q1", 2007, unit, console):
-            assert shot.stat().st_size > 20_000, shot  # a picture of a real page, not a blank one
+        for picture in shoot_pages(page, base, shots, "2007Q1", 2007, unit, console):
+            assert picture.stat().st_size > 20_000, picture  # a picture of a real page, not a blank one
         browser.close()
     t.close()
 
@@ -220,8 +230,8 @@ def main(argv: list[str]) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page.set_default_timeout(180_000)
-        for shot in shoot_pages(page, srv.url, out, str(period), period.year, unit, Console(page)):
-            print(shot)
+        for picture in shoot_pages(page, srv.url, out, str(period), period.year, unit, Console(page)):
+            print(picture)
         browser.close()
     t.close()
 
