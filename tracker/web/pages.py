@@ -135,8 +135,9 @@ def plan_upload():
     part = uploads.files_of("file")[0]
     [(path, _orig)] = uploads.saved([part])
     uid = uploads.keep()
-    uploads.write_meta(path.parent.parent, {"name": part.filename, "year": request.form.get("year") or "",
-                                "plan_name": request.form.get("name") or ""})
+    folder = uploads.upload_dir(uid)
+    uploads.write_meta(folder, {"file": str(path.relative_to(folder)), "name": part.filename,
+                                "year": request.form.get("year") or "", "plan_name": request.form.get("name") or ""})
     return redirect(url_for("pages.plan_preview", uid=uid))
 
 
@@ -145,10 +146,10 @@ def _preview_source(uid: str):
     if folder is None:
         abort_with(404, "这次上传已确认、已取消或已过期; 请重新上传。")
     meta = uploads.read_meta(folder)
-    files = [p for p in folder.glob("0000/*") if p.is_file()]
-    if not files:
+    path = uploads.kept_file(folder, meta)
+    if path is None:
         abort_with(404, "上传的文件已不在; 请重新上传。")
-    return folder, files[0], meta
+    return folder, path, meta
 
 
 @bp.get("/plan/preview/<uid>")

@@ -1,15 +1,15 @@
 """Uploads: streamed to disk under the workspace, limited, kept by a random id, never named by the request.
 
 * werkzeug parses the multipart body and streams every file part straight to disk, never into
-  memory (:class:`UploadRequest`): part n goes to ``.uploads/<random id>/<n>/<name>`` under the
-  workspace, where the folder is a fresh ``secrets.token_hex`` id of this request and the name is
+  memory (:class:`UploadRequest`): a part goes to ``.uploads/<random id>/<name>`` under the
+  workspace (``.uploads/<random id>/<n>/<name>`` when the name came before), where the folder is a fresh ``secrets.token_hex`` id of this request and the name is
   the uploaded one with everything a file system could read as a path removed (only its last
   component, Windows-forbidden characters replaced). The original name is kept because collect
   names the file in the store and the receipt. Written once, where collect reads it: no second copy.
 * ``MAX_CONTENT_LENGTH`` (``[web] max_upload_mb``) bounds the whole request and ``[web] max_files``
   the number of files (413 beyond either, before anything is stored).
-* The request's folder is removed when the request ends (collect has archived every file by then),
-  unless the view keeps it (:func:`keep`: a plan preview waiting to be confirmed).
+* The request's folder is removed, in a thread, once the answer is made (collect has archived
+  every file by then), unless the view keeps it (:func:`keep`: a plan preview waiting to be confirmed).
 * A plan preview keeps its upload under its id until the clerk confirms or cancels (``meta.json``
   holds the original name and the form's year and name); ids are looked up with
   :func:`upload_dir`, which accepts only ids of the exact form we create. Folders older than a day
@@ -22,12 +22,14 @@ import json
 import re
 import secrets
 import shutil
+import threading
 import time
 from pathlib import Path
 
 from flask import Request, current_app, request
 
 UPLOADS = ".uploads"
+META = "meta.json"
 _ID = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_S = 24 * 3600
 
@@ -41,10 +43,13 @@ class UploadRequest(Request):
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
         if self.upload_folder is None:
             self.upload_id, self.upload_folder = new_dir()
-        sub = self.upload_folder / f"{self._parts:04d}"
+        name = clean_name(filename)
+        path = self.upload_folder / name
+        if name == META or path.exists():  # the same name twice in one upload: a folder of its own
+            path = self.upload_folder / f"{self._parts:04d}" / name
+            path.parent.mkdir()
         self._parts += 1
-        sub.mkdir()
-        return open(sub / clean_name(filename), "w+b")  # noqa: SIM115 (werkzeug closes it)
+        return open(path, "x+b")  # noqa: SIM115 (werkzeug closes it)
 
 
 def init(app) -> None:
@@ -54,8 +59,9 @@ def init(app) -> None:
 
     @app.teardown_request
     def _drop_upload(_exc=None):
+        # removing 400 files takes a while on a busy disk: not while the clerk waits for the answer
         if request.upload_folder is not None and not request.keep_upload:
-            shutil.rmtree(request.upload_folder, ignore_errors=True)
+            threading.Thread(target=shutil.rmtree, args=(request.upload_folder, True), daemon=True).start()
 
 
 def keep() -> str:
@@ -117,14 +123,21 @@ def saved(parts) -> list[tuple[Path, str]]:
 
 
 def write_meta(folder: Path, meta: dict) -> None:
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    (folder / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 def read_meta(folder: Path) -> dict:
     try:
-        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        return json.loads((folder / META).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def kept_file(folder: Path, meta: dict) -> Path | None:
+    """The file a kept upload's meta names, only if it is really inside its folder."""
+    rel = meta.get("file") or ""
+    path = (folder / rel).resolve()
+    return path if rel and path.is_file() and path.is_relative_to(folder.resolve()) else None
 
 
 def remove(folder: Path | None) -> None:
