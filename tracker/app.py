@@ -32,7 +32,7 @@ from tracker.problems import InputError, Problems, UsageError
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "InputError", "UsageError",
-           "Problems", "init_workspace", "run_demo", "parse_period", "tr", "format_graph_stats"]
+           "Problems", "init_workspace", "run_demo", "parse_period", "tr", "format_graph_stats", "web_server"]
 
 
 def tr(text: str, lang: str = "zh", /, **fields) -> str:
@@ -134,6 +134,28 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] | None 
 
     return demo(Path(out), seed=seed, echo=echo or (lambda _line: None),
                 progress=_wrap(on_progress, "收集回报"))
+
+
+def web_server(tracker: Tracker, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
+    """The web app (:func:`tracker.web.create_app`) on a Waitress server, bound but not yet running
+    (``.effective_port``, ``.run()``, ``.close()``), for ``tracker serve``. A host other than loopback
+    is refused (UsageError) while the workspace has no accounts. Flask and Waitress load only here."""
+    from tracker.web.security import is_loopback
+
+    if not (is_loopback(host) or host == "localhost") and not tracker.accounts.exists():
+        raise UsageError(f"不能在 {host} 上启动: 工作区还没有账户; 请先运行 tracker users add 姓名, "
+                         "或只在本机 (127.0.0.1) 使用")
+    from waitress.server import create_server
+
+    from tracker.web import create_app
+
+    app = create_app(tracker)
+    try:
+        return create_server(app, host=host, port=port, threads=threads, ident="tracker",
+                             max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                             clear_untrusted_proxy_headers=True)
+    except OSError as e:
+        raise UsageError(f"无法在 {host}:{port} 上启动: {e.strerror or e}; 请换一个端口 (--port)") from None
 
 
 class Tracker:

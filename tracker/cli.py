@@ -518,22 +518,9 @@ def demo(output, seed):
 @tracker_options
 def serve(t, host, port, open_browser, threads):
     """启动网页版 (办公室在浏览器中完成全年工作), 按 Ctrl-C 停止。"""
-    from tracker.web.security import is_loopback
+    from tracker.app import web_server
 
-    if not (is_loopback(host) or host == "localhost") and not t.accounts.exists():
-        raise UsageError(f"不能在 {host} 上启动: 工作区还没有账户; 请先运行 tracker users add 姓名, "
-                         "或只在本机 (127.0.0.1) 使用")
-    from waitress.server import create_server
-
-    from tracker.web import create_app
-
-    app = create_app(t)
-    try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="tracker",
-                               max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
-                               clear_untrusted_proxy_headers=True)
-    except OSError as e:
-        raise UsageError(f"无法在 {host}:{port} 上启动: {e.strerror or e}; 请换一个端口 (--port)") from None
+    server = web_server(t, host, port, threads)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
     click.secho(f"tracker 网页版已启动: {url}   (工作区 {t.root}; 按 Ctrl-C 停止)", fg="green")
