@@ -100,7 +100,8 @@ def plan():
     versions = t.plans()
     if p is None:
         return render_template("plan.html", plan=None, versions=versions, items=[], filters={})
-    st = _status_or_none(t.default_period()) if year is None or year == t.default_period().year else None
+    period = t.default_period()
+    st = _status_or_none(period) if year is None or year == period.year else None
     lights = {d["item"]: d for d in st["item_details"]} if st else {}
     f = {k: (request.args.get(k) or "").strip() for k in ("q", "category", "unit", "role", "light")}
     rows = []
@@ -127,7 +128,8 @@ def plan():
         "HX-Target") == "plan-items" else "plan.html"
     return render_template(template, plan=p, versions=versions, items=rows, filters=f,
                            categories=[c for c in p.categories() if c[0] or c[1]],
-                           unit_names=sorted({u["name"] for u in p.units()}), has_lights=bool(lights))
+                           unit_names=sorted({u for it in p.items for u in (*it.lead, *it.participants)}),
+                           has_lights=bool(lights))
 
 
 @bp.post("/plan/upload")
