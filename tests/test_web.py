@@ -603,3 +603,14 @@ def test_portal_only_leaves_the_office_pages_out(ws):
         assert c.get("/api/status/2007Q1").status_code == 200
     finally:
         t.close()
+
+
+def test_upload_names_are_made_safe():
+    from tracker.web.uploads import clean_name
+
+    assert clean_name("C:\\Users\\张三\\2007Q1-市工商局.xlsx") == "2007Q1-市工商局.xlsx"
+    assert clean_name("../../tracker.toml") == "tracker.toml"
+    assert clean_name('a<b>:c|d?.xlsx') == "a_b__c_d_.xlsx"
+    assert clean_name("") == "upload" and clean_name("...") == "upload"
+    long = clean_name("长" * 120 + ".xlsx")
+    assert long.endswith(".xlsx") and len(long.encode()) <= 200

@@ -70,11 +70,26 @@ def keep() -> str:
     return request.upload_id
 
 
-def clean_name(name: str | None) -> str:
-    from tracker.templates import safe_filename
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+MAX_NAME_BYTES = 200
 
-    base = re.split(r"[\\/]", name or "")[-1].strip().lstrip(".")
-    return safe_filename(base) if base else "upload"
+
+def clean_name(name: str | None) -> str:
+    """The uploaded name as a file name: its last path component only, characters Windows forbids
+    replaced, no leading dots, at most MAX_NAME_BYTES of UTF-8 (the extension kept)."""
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = _FORBIDDEN.sub("_", base).strip().lstrip(".").rstrip(". ")
+    if not base:
+        return "upload"
+    stem, dot, ext = base.rpartition(".")
+    if not dot or len(ext) > 8:
+        stem, ext = base, ""
+    suffix = f".{ext}" if ext else ""
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem or "upload") + suffix
 
 
 def new_dir() -> tuple[str, Path]:
