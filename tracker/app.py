@@ -35,7 +35,7 @@ Progress = Callable[[int, int, str], None]
 __all__ = ["Tracker", "ImportResult", "ReportResult", "RemindResult", "ContactsResult", "LinksResult",
            "InputError", "UsageError", "WorkspaceError", "Refused", "LinkError", "LinkNotFound", "LinkGone",
            "Problems", "setup_workspace", "init_workspace", "restore", "backup_workspace_name", "run_demo",
-           "parse_period", "tr", "format_graph_stats", "dumps", "store_error", "check_workspace"]
+           "parse_period", "tr", "format_graph_stats", "dumps", "store_error", "check_workspace", "web_server"]
 
 
 def dumps(data, indent: int | None = None) -> str:
@@ -231,6 +231,28 @@ def backup_workspace_name(archive: Path) -> str:
     from tracker.backup import _read_archive
 
     return _read_archive(Path(archive))[0].get("workspace") or "工作区"
+
+
+def web_server(tracker: Tracker, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
+    """The web app (:func:`tracker.web.create_app`) on a Waitress server, bound but not yet running
+    (``.effective_port``, ``.run()``, ``.close()``), for ``tracker serve``. A host other than loopback
+    is refused (UsageError) while the workspace has no accounts. Flask and Waitress load only here."""
+    from tracker.web.security import is_loopback
+
+    if not (is_loopback(host) or host == "localhost") and not tracker.accounts.exists():
+        raise UsageError(f"不能在 {host} 上启动: 工作区还没有账户; 请先运行 tracker users add 姓名, "
+                         "或只在本机 (127.0.0.1) 使用")
+    from waitress.server import create_server
+
+    from tracker.web import create_app
+
+    app = create_app(tracker)
+    try:
+        return create_server(app, host=host, port=port, threads=threads, ident="tracker",
+                             max_request_body_size=app.config["MAX_CONTENT_LENGTH"],
+                             clear_untrusted_proxy_headers=True)
+    except OSError as e:
+        raise UsageError(f"无法在 {host}:{port} 上启动: {e.strerror or e}; 请换一个端口 (--port)") from None
 
 
 class Tracker:
@@ -787,3 +809,40 @@ class Tracker:
         written = write_report(data, out_dir, self.config, workspace_root=self.root, lang=lang,
                                progress=_wrap(on_progress, "生成报告"))
         return ReportResult(data, written, lang, summary_text(data, written, lang))
+
+    # -- added for the web app (issue 12): thin calls into the library ---------------------------
+    @property
+    def accounts(self):
+        """The workspace's web accounts (:class:`tracker.users.Accounts`)."""
+        from tracker.users import Accounts
+
+        return Accounts(self.root)
+
+    def assignments(self, year: int | None = None):
+        """Who reports on what (:func:`tracker.assignments.assign`) for a year's plan."""
+        from tracker.assignments import assign
+
+        return assign(self.plan(year), self.registry)
+
+    def template_files(self, period) -> list[dict]:
+        """The templates written for PERIOD: [{unit, name, path}] (outbox/PERIOD/PERIOD-UNIT.xlsx)."""
+        from tracker.periods import parse_period
+
+        p = str(parse_period(str(period)))
+        folder = self.workspace.root / "outbox" / p
+        if not folder.is_dir():
+            return []
+        return [{"unit": f.stem[len(p) + 1:], "name": f.name, "path": f}
+                for f in sorted(folder.glob(f"{p}-*.xlsx"))]
+
+    def received(self, period=None, unit=None) -> list[dict]:
+        """Every file received, newest first (:func:`tracker.returns.received_files`)."""
+        from tracker.returns import received_files
+
+        return received_files(self.workspace, period, unit)
+
+    def inspection(self, year: int, as_of: date | None = None) -> dict:
+        """The year's inspection figures without writing files (:func:`tracker.reports.inspection.gather`)."""
+        from tracker.reports.inspection import gather
+
+        return gather(self.workspace, int(year), as_of)

@@ -860,5 +860,93 @@ def demo(output, force, seed):
                f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
 
 
+# -- web app and its accounts ----------------------------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址; 非本机地址 (如 0.0.0.0) 须先用 tracker users add 建立账户")
+@click.option("--port", type=int, default=8000, show_default=True, help="端口")
+@click.option("--open", "open_browser", is_flag=True, help="启动后用默认浏览器打开")
+@click.option("--threads", type=int, default=4, show_default=True, help="同时处理的请求数")
+@tracker_options
+def serve(t, host, port, open_browser, threads):
+    """启动网页版 (办公室在浏览器中完成全年工作), 按 Ctrl-C 停止。"""
+    from tracker.app import web_server
+
+    server = web_server(t, host, port, threads)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
+    click.secho(f"tracker 网页版已启动: {url}   (工作区 {t.root}; 按 Ctrl-C 停止)", fg="green")
+    if host in ("0.0.0.0", "::"):
+        click.echo("  局域网内的同事用本机的 IP 地址访问, 须登录。")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        click.echo("已停止。")
+
+
+@main.group()
+def users():
+    """网页版的账户: 一旦建立账户, 每个页面和 API 都要登录。"""
+
+
+def _new_password():
+    return click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "viewer"]), default="admin", show_default=True,
+              help="admin 可做一切; viewer (领导) 只能查看")
+@tracker_options
+def users_add(t, name, role):
+    """建立账户 (密码在提示时输入)。"""
+    t.accounts.add(name, _new_password(), role)
+    click.echo(f"已建立账户 {name} ({role})。")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@tracker_options
+def users_list(t, as_json):
+    """列出账户。"""
+    rows = t.accounts.list()
+    if as_json:
+        emit_json({"users": rows})
+        return
+    if not rows:
+        click.echo("还没有账户 (网页版只允许本机访问, 无需登录)。")
+    if rows:
+        from tracker.termtable import table
+
+        click.echo(table([[r["name"], r["role"], r["created_at"]] for r in rows], ["账户", "角色", "建立时间"],
+                         max_widths=[24]))
+
+
+@users.command("passwd")
+@click.argument("name")
+@tracker_options
+def users_passwd(t, name):
+    """修改账户密码 (该账户已登录的会话随即失效)。"""
+    if t.accounts.get(name) is None:
+        raise UsageError(f"没有账户“{name}”")
+    t.accounts.set_password(name, _new_password())
+    click.echo(f"已修改 {name} 的密码。")
+
+
+@users.command("remove")
+@click.argument("name")
+@tracker_options
+def users_remove(t, name):
+    """删除账户。"""
+    t.accounts.remove(name)
+    click.echo(f"已删除账户 {name}。")
+
 if __name__ == "__main__":  # pragma: no cover
     main()

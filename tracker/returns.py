@@ -1779,4 +1779,35 @@ def return_rows_for(ws, period: str, unit: str | None = None) -> list[dict]:
     return out
 
 
-__all__ = ["collect", "check_workbook", "parse_progress", "parse_actual", "return_rows_for", "LEAD"]
+def received_files(ws, period: str | None = None, unit: str | None = None) -> list[dict]:
+    """Every file received (accepted, rejected or duplicate), newest first, optionally of one period
+    or unit: {sha256, file, received_at, outcome, unit, period, problems (count), receipt (its path
+    in outbox/receipts, or "" when none was written)}. What the web app lists and serves receipts from."""
+    from sqlalchemy import select
+
+    from tracker.store import received as received_table
+
+    store = ws.store()
+    try:
+        q = select(received_table).order_by(received_table.c.received_at.desc(),
+                                            received_table.c.processed_at.desc())
+        if period:
+            q = q.where(received_table.c.period == str(period))
+        if unit:
+            q = q.where(received_table.c.unit == unit)
+        with store.read() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(q)]
+    finally:
+        store.close()
+    folder = ws.outbox / "receipts"
+    out = []
+    for r in rows:
+        name = receipt_name(FileOutcome(file=r["file_name"], name=r["file_name"], sha256=r["sha256"]))
+        out.append({"sha256": r["sha256"], "file": r["file_name"], "received_at": r["received_at"],
+                    "outcome": r["outcome"], "unit": r["unit"], "period": r["period"],
+                    "problems": len(json.loads(r["problems"] or "[]")),
+                    "receipt": str(folder / name) if (folder / name).exists() else ""})
+    return out
+
+
+__all__ = ["collect", "check_workbook", "parse_progress", "parse_actual", "return_rows_for", "received_files", "LEAD"]

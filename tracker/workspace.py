@@ -75,6 +75,12 @@ url = ""   # 数据库 SQLAlchemy URL; 留空则用工作区里的 SQLite 文件
 base_url = ""          # 各单位填报链接的网址前缀, 如 "https://tb.example.gov.cn"; 填写后模板的填报说明中显示链接
 link_days = 30         # 填报链接在截止日后还能用几天
 uploads_per_hour = 30  # 每个链接每小时最多上传几次
+# 网页版 (tracker serve) 的限制 (limits of the web app)
+max_upload_mb = 200      # 一次上传的总大小 (MB)
+max_files = 1000         # 一次上传的文件个数
+session_hours = 12       # 登录后多少小时内有效
+login_attempts = 5       # 连续登录失败几次后暂停登录
+login_lock_minutes = 15  # 暂停多少分钟
 
 [mail]
 # 催报邮件 (tracker remind PERIOD --send) 的发信服务器
