@@ -798,13 +798,27 @@ class Tracker:
         return write_graph(G, path, fmt, self.config), G
 
     # -- the year ----------------------------------------------------------------------------------
+    def report_date(self, year: int, today: date | None = None) -> date:
+        """The date the year's report stands as of when none is given: today while the year's last
+        quarter is not yet due; after that the day its figures stand as of (the fourth quarter's
+        due date, or the last day a return of it came in) — never the day the command ran, so a
+        report of 2007 written in 2026 still says early 2008 (as the bulletins do)."""
+        from tracker.periods import year_periods
+        from tracker.reports.bulletin import document_date
+
+        today = today or date.today()
+        q4 = year_periods(int(year))[-1]
+        if today <= q4.due(self.config):
+            return today
+        return min(today, document_date(self.status(str(q4))))
+
     def report(self, year: int, *, output: Path | None = None, as_of: date | None = None,
                lang: str | None = None, on_progress: Progress | None = None) -> ReportResult:
         """The year-end inspection: figures, pass rules, Word/Excel/HTML and charts."""
         from tracker.reports.inspection import gather, summary_text, write_report
 
         lang = self.lang(lang)
-        data = gather(self.workspace, int(year), as_of)
+        data = gather(self.workspace, int(year), as_of or self.report_date(int(year)))
         out_dir = Path(output) if output else self.folder("reports") / str(year)
         written = write_report(data, out_dir, self.config, workspace_root=self.root, lang=lang,
                                progress=_wrap(on_progress, "生成报告"))

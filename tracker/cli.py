@@ -802,7 +802,7 @@ def restore_cmd(archive, directory, db_url):
 @click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
               help="输出目录 (默认: 工作区 reports/YEAR/)")
 @click.option("--as-of", "--date", "as_of", type=DATE, default=None,
-              help="统计截至日期, 也是报告的成文日期, 如 2008-01-31 (默认今天; 未到截止日的季度不算未报)")
+              help="统计截至日期, 也是报告的成文日期, 如 2008-01-31 (默认: 年内为今天, 第四季度截止后为其截止日或最后收到回报的日期; 未到截止日的季度不算未报)")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查验收结果")
 @lang_option
 @tracker_options
