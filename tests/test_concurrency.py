@@ -35,8 +35,10 @@ def _env():
 
 def _start(root: Path, *paths, log: Path | None = None):
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed by the process end)
+    # --keep: every phase collects the same inbox again (moving files out of it after a collect is
+    # tracker.inbox's business, tested under kills in test_collect.py)
     return subprocess.Popen([sys.executable, "-m", "tracker", "collect", "-w", str(root), "--received",
-                             "2007-04-08", "--json", *map(str, paths)], stdout=subprocess.DEVNULL,
+                             "2007-04-08", "--json", "--keep", *map(str, paths)], stdout=subprocess.DEVNULL,
                             stderr=out, env=_env())
 
 

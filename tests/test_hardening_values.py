@@ -238,7 +238,10 @@ def test_every_decoding_failure_is_a_problem_naming_file_and_reason(workspace, t
     r = CliRunner().invoke(main, ["plan", "import", str(f), "--year", "2007", "-w", str(workspace.root)])
     assert r.exit_code == 1, r.output
     assert "Traceback" not in r.output and r.exception is None or isinstance(r.exception, SystemExit)
-    assert f"文件 {name}" in r.output and reason in r.output and "(unknown-encoding)" in r.output, r.output
+    assert f"文件 {name}" in r.output and reason in r.output, r.output
+    assert "(unknown-encoding)" not in r.output  # the code only with -v (issue 14)
+    r = CliRunner().invoke(main, ["-v", "plan", "import", str(f), "--year", "2007", "-w", str(workspace.root)])
+    assert r.exit_code == 1 and "(unknown-encoding)" in r.output, r.output
     st = workspace.store()
     assert st.dump() == before
     st.close()

@@ -714,6 +714,8 @@ def find_files(paths: list[Path]) -> list[Path]:
                               and not DONE_FOLDERS & set(f.relative_to(p).parts[:-1])))
         elif p.exists():
             out.append(p)
+        elif (moved := _moved_copy(p)) is not None:
+            out.append(moved)  # another collect moved it meanwhile: the same file, collected as it left it
         else:
             raise UsageError(f"找不到文件或目录: {p}")
     seen, uniq = set(), []
@@ -723,6 +725,16 @@ def find_files(paths: list[Path]) -> list[Path]:
             seen.add(k)
             uniq.append(f)
     return uniq
+
+
+def _moved_copy(p: Path) -> Path | None:
+    """A file given by name that a collect running at the same time has just moved from the inbox
+    into inbox/已处理/ or inbox/已退回/ (:mod:`tracker.inbox`): that copy, else None."""
+    for folder in sorted(DONE_FOLDERS):
+        cand = p.parent / folder / p.name
+        if cand.is_file():
+            return cand
+    return None
 
 
 def archive_file(ws, sha: str, ext: str, data: bytes) -> Path:
