@@ -318,3 +318,41 @@ def test_unit_page_shows_and_edits_the_contact(env, files):
     assert t.contact_book()[u]["phone"] == "020-8888"
     r = c.post(f"/units/{u}/contact", data={"email": "不是邮箱", "csrf_token": csrf(c)}, follow_redirects=True)
     assert "不是电子邮箱地址" in r.get_data(as_text=True) and t.contact_book()[u]["email"] == "li@example.cn"
+
+
+def test_tracker_serve_portal_only(ws, files):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.webkit import free_port
+    from tracker.app import Tracker
+
+    with Tracker(ws) as t:
+        p = link_path(t, unit_of(files[0]))
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, "-m", "tracker", "serve", "--portal-only", "-w", str(ws), "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    try:
+        assert f":{port}/" in proc.stdout.readline()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{p}", timeout=5) as r:
+                    assert r.status == 200 and unit_of(files[0]) in r.read().decode()
+                    break
+            except urllib.error.HTTPError:
+                raise
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+        assert e.value.code == 404
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
