@@ -356,3 +356,22 @@ def test_tracker_serve_portal_only(ws, files):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_fill_page_prefills_last_quarters_answers(env, ws, files):
+    app, t, c = env
+    u = unit_of(files[0])
+    assert post_file(c, link_path(t, u), files[0]).status_code == 200  # Q1 through its link
+    cfg = Path(ws) / "tracker.toml"
+    doc = tomlkit.parse(cfg.read_text(encoding="utf-8"))
+    doc["periods"]["due"]["2007Q2"] = (date.today() + timedelta(days=14)).isoformat()
+    cfg.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    t.reload_config()
+    t.templates("2007Q2")
+    q2 = urlparse(next(k.url for k in t.links("2007Q2").links if k.unit == u)).path
+    html = c.get(q2 + "/fill").get_data(as_text=True)
+    q1 = {r["item"]: r for r in returns_json(ws) if r["unit"] == u}
+    assert q1 and "已按上季度的内容预先填好" in html
+    for item, r in q1.items():
+        assert f'name="{item}.done" rows="3">{r["done"]}</textarea>' in html.replace("&#34;", '"')
+    assert "上季度填报" in c.get(q2).get_data(as_text=True)
