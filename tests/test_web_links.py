@@ -140,7 +140,7 @@ def test_another_units_workbook_is_422_link_unit_mismatch_and_returns_unchanged(
     assert returns_json(ws) == before
 
 
-def test_html_upload_shows_the_receipt_at_once_with_every_cell_and_a_download(env, files):
+def test_html_upload_shows_the_receipt_at_once_with_every_cell_and_a_download(env, files, tmp_path):
     app, t, c = env
     bad = files[2]
     p = link_path(t, unit_of(bad))
@@ -159,7 +159,7 @@ def test_html_upload_shows_the_receipt_at_once_with_every_cell_and_a_download(en
     assert r.get_data(as_text=True) == t.link_page(p.rsplit("/", 1)[1])["sent"][-1]["receipt_text"]
     assert c.get(p + "/receipts/99").status_code == 404
     # corrected: the good file of the same unit is accepted and shown
-    good = files[2].parent / "corrected.xlsx"
+    good = tmp_path / "corrected.xlsx"
     import random
 
     from tracker.simulate import UnitBehaviour, fill_workbook
