@@ -603,7 +603,8 @@ def test_portal_only_leaves_the_office_pages_out(ws):
     try:
         assert c.get("/").status_code == 404 and c.get("/quarters/2007Q1").status_code == 404
         assert "nav class=\"menu\"" not in c.get("/").get_data(as_text=True)
-        assert c.get("/api/status/2007Q1").status_code == 200
+        assert c.get("/api/status/2007Q1").status_code == 404 and c.get("/login").status_code == 404
+        assert c.get("/static/style.css").status_code == 200
     finally:
         t.close()
 

@@ -233,20 +233,22 @@ def backup_workspace_name(archive: Path) -> str:
     return _read_archive(Path(archive))[0].get("workspace") or "工作区"
 
 
-def web_server(tracker: Tracker, host: str = "127.0.0.1", port: int = 8000, threads: int = 4):
+def web_server(tracker: Tracker, host: str = "127.0.0.1", port: int = 8000, threads: int = 4,
+               portal_only: bool = False):
     """The web app (:func:`tracker.web.create_app`) on a Waitress server, bound but not yet running
     (``.effective_port``, ``.run()``, ``.close()``), for ``tracker serve``. A host other than loopback
-    is refused (UsageError) while the workspace has no accounts. Flask and Waitress load only here."""
+    is refused (UsageError) while the workspace has no accounts, unless ``portal_only`` (only the
+    units' links ``/r/``, which need none). Flask and Waitress load only here."""
     from tracker.web.security import is_loopback
 
-    if not (is_loopback(host) or host == "localhost") and not tracker.accounts.exists():
+    if not (is_loopback(host) or host == "localhost" or portal_only) and not tracker.accounts.exists():
         raise UsageError(f"不能在 {host} 上启动: 工作区还没有账户; 请先运行 tracker users add 姓名, "
                          "或只在本机 (127.0.0.1) 使用")
     from waitress.server import create_server
 
     from tracker.web import create_app
 
-    app = create_app(tracker)
+    app = create_app(tracker, portal_only=portal_only)
     try:
         return create_server(app, host=host, port=port, threads=threads, ident="tracker",
                              max_request_body_size=app.config["MAX_CONTENT_LENGTH"],

@@ -867,16 +867,20 @@ def demo(output, force, seed):
 @click.option("--port", type=int, default=8000, show_default=True, help="端口")
 @click.option("--open", "open_browser", is_flag=True, help="启动后用默认浏览器打开")
 @click.option("--threads", type=int, default=4, show_default=True, help="同时处理的请求数")
+@click.option("--portal-only", is_flag=True,
+              help="只提供各单位的填报链接 (/r/…), 供各单位能访问的服务器; 办公室的页面另在本机运行")
 @tracker_options
-def serve(t, host, port, open_browser, threads):
+def serve(t, host, port, open_browser, threads, portal_only):
     """启动网页版 (办公室在浏览器中完成全年工作), 按 Ctrl-C 停止。"""
     from tracker.app import web_server
 
-    server = web_server(t, host, port, threads)
+    server = web_server(t, host, port, threads, portal_only=portal_only)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.effective_port}/"
     click.secho(f"tracker 网页版已启动: {url}   (工作区 {t.root}; 按 Ctrl-C 停止)", fg="green")
-    if host in ("0.0.0.0", "::"):
+    if portal_only:
+        click.echo("  只提供各单位的填报链接 (/r/…); 其余地址一律 404。")
+    elif host in ("0.0.0.0", "::"):
         click.echo("  局域网内的同事用本机的 IP 地址访问, 须登录。")
     if open_browser:
         import webbrowser

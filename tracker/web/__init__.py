@@ -32,7 +32,7 @@ WEB_DEFAULTS = {"max_upload_mb": 200, "max_files": 1000, "session_hours": 12,
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("tracker.web")
 
-STATUS_TEXT = {400: "请求有误", 401: "需要登录", 403: "没有权限", 404: "找不到页面", 405: "不支持的操作",
+STATUS_TEXT = {400: "请求有误", 401: "需要登录", 403: "没有权限", 404: "找不到页面", 405: "不支持的操作", 410: "链接已失效",
                413: "上传内容过大", 422: "内容未被接受", 429: "尝试次数过多", 500: "服务器内部错误"}
 STATUS_HINT = {
     400: "请求的内容不完整或格式不对。", 401: "请先登录。",
@@ -85,10 +85,10 @@ def secret_key(root: Path) -> bytes:
 def create_app(tracker, *, portal_only: bool = False, testing: bool = False) -> Flask:
     """The web app around one :class:`tracker.app.Tracker`.
 
-    ``portal_only`` leaves the office's pages out (404; no menu): login, the JSON API and the static
-    files stay, for the department links that build on this app. ``testing`` sets Flask's TESTING
+    ``portal_only`` serves only the departments' links ``/r/…`` and the static files (everything
+    else is 404: no login, no API, no office page), for a server the departments can reach. ``testing`` sets Flask's TESTING
     and turns off the login delay."""
-    from tracker.web import api, auth, pages, security, uploads
+    from tracker.web import api, auth, pages, portal, security, uploads
 
     app = Flask(__name__, template_folder=str(HERE / "templates"), static_folder=str(HERE / "static"))
     app.request_class = uploads.UploadRequest
@@ -118,9 +118,10 @@ def create_app(tracker, *, portal_only: bool = False, testing: bool = False) -> 
     app.extensions["tracker.config_mtime"] = _config_mtime(tracker)
     uploads.init(app)
     security.init(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(portal.bp)
     if not portal_only:
+        app.register_blueprint(auth.bp)
+        app.register_blueprint(api.bp)
         app.register_blueprint(pages.bp)
     _register_errors(app)
 

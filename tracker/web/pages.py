@@ -333,7 +333,11 @@ def quarter(period):
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "board-wrap":
         return render_template("_board.html", st=st, b=b, period=period, categories=categories)
     received = t.received(period)
-    return render_template("quarter.html", st=st, b=b, period=period, templates=t.template_files(period),
+    links = []
+    if t.template_files(period):
+        with write_lock():  # issues the links still missing
+            links = t.links(period).links
+    return render_template("quarter.html", st=st, b=b, period=period, templates=t.template_files(period), links=links,
                            received=received[:50], n_received=len(received), categories=categories,
                            today=date.today().isoformat())
 
@@ -378,6 +382,28 @@ def quarter_upload(period):
         return jsonify(out), (422 if res.rejected else 200)
     return render_template("_upload_result.html", rows=rows, period=period,
                            accepted=len(res.accepted), rejected=len(res.rejected))
+
+
+@bp.post("/quarters/<period:period>/links/revoke")
+def quarter_link_revoke(period):
+    unit = (request.form.get("unit") or "").strip()
+    with write_lock():
+        new = tracker().revoke_link(period, unit)
+    flash(f"已作废{new.unit}的旧链接, 新链接: {new.url}", "ok")
+    return redirect(url_for("pages.quarter", period=period, _anchor="links"))
+
+
+@bp.post("/quarters/<period:period>/remind/send")
+def quarter_remind_send(period):
+    try:
+        with write_lock():
+            res = tracker().send_reminders(period)
+    except UsageError as e:  # no [mail] server, or it cannot be reached: say what to configure
+        flash(f"催报邮件未发送: {e}", "error")
+        return redirect(url_for("pages.quarter", period=period, _anchor="remind"))
+    flash(f"已发送催报邮件 {res['sent']} 封" + (f"; 没有电子邮箱的单位 ({len(res['no_email'])} 个): "
+          f"{'、'.join(res['no_email'])}" if res["no_email"] else "。"), "ok")
+    return redirect(url_for("pages.quarter", period=period, _anchor="remind"))
 
 
 @bp.get("/receipts/<sha>")
@@ -448,7 +474,19 @@ def unit(name):
         rows = {r["item"]: r for r in t.returns(p, name)}
         quarters.append({"period": p, "rows": rows, "received": rows and next(iter(rows.values()))["received_at"]})
     return render_template("unit.html", name=name, via=a.via.get(name, ""), items=items, quarters=quarters,
-                           receipts=t.received(unit=name), plan=plan)
+                           receipts=t.received(unit=name), plan=plan, contact=t.contact_book().get(name) or {})
+
+
+@bp.post("/units/<name>/contact")
+def unit_contact(name):
+    f = request.form
+    try:
+        with write_lock():
+            tracker().set_contact(name, f.get("name", ""), f.get("phone", ""), f.get("email", ""))
+        flash("联络员信息已保存。", "ok")
+    except UsageError as e:
+        flash(f"未保存: {e}", "error")
+    return redirect(url_for("pages.unit", name=name, _anchor="contact"))
 
 
 # -- 年度 ---------------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@
 * **CSRF**: every POST (login included) needs the session's token, in header ``X-CSRF-Token`` or
   form field ``csrf_token``; without it 403 before the view runs. ``GET /api/csrf`` gives it.
 * **Roles**: ``viewer`` reads only: any POST other than login and logout is 403.
+* **``/r/``** (each unit's own link, :mod:`tracker.web.portal`) is answered from any address without
+  an account and without the session's CSRF token: the link token is the credential, and its HTML
+  forms carry a form token derived from it. With ``portal_only`` every other path but ``/static/`` is 404.
 * **Login throttling**: each failure sleeps ``LOGIN_DELAY`` seconds (growing with the failures);
   after ``[web] login_attempts`` failures for one name or one address within ``login_lock_minutes``,
   logins for it are refused (429) until the window passes.
@@ -27,6 +30,7 @@ import time
 from flask import current_app, g, jsonify, redirect, request, session, url_for
 
 PUBLIC = ("/login", "/api/csrf", "/static/")
+PORTAL = "/r/"  # the departments' links: no login, no session CSRF (a form token of their own)
 NO_ROLE_CHECK = ("/login", "/logout")
 
 
@@ -62,6 +66,11 @@ def init(app) -> None:
         from tracker.web import abort_with
 
         path = request.path
+        if path.startswith(PORTAL):  # a unit's own link: the token is the credential (portal.py)
+            g.accounts, g.user = False, None
+            return None
+        if current_app.config.get("PORTAL_ONLY") and not path.startswith("/static/"):
+            abort_with(404, "此服务器只提供各单位的填报链接。")
         accounts = tracker().accounts
         has_accounts = accounts.exists()
         g.accounts = has_accounts
