@@ -118,3 +118,14 @@ def test_cli_reaches_the_library_only_through_app():
     # its own helpers: click's words in Chinese, the date type, terminal tables
     assert used <= {"tracker.app", "tracker.clickzh", "tracker.cli_types", "tracker.termtable"}, used
     assert "tracker.app" in used
+
+
+def test_a_finished_year_is_reported_as_of_its_figures_not_today(demo_ws):
+    from datetime import date
+
+    with Tracker(demo_ws) as t:
+        q4_due = date(2008, 1, 10)  # the demo's Q4 due date: ten days after the quarter
+        last = max(date.fromisoformat(r["received_at"]) for r in t.status("2007Q4")["returned"])
+        assert t.report_date(2007) == max(q4_due, last)  # a report of 2007 written in 2026 says early 2008
+        assert t.report_date(2007, today=date(2007, 11, 5)) == date(2007, 11, 5)  # during the year: today
+        assert t.report_date(1999) == date.today()  # no plan: the report itself says so

@@ -810,8 +810,8 @@ class Tracker:
 
         today = today or date.today()
         q4 = year_periods(int(year))[-1]
-        if today <= q4.due(self.config):
-            return today
+        if today <= q4.due(self.config) or not any(r["year"] == int(year) for r in self.plans()):
+            return today  # (no plan of that year: the report says so itself)
         return min(today, document_date(self.status(str(q4))))
 
     def report(self, year: int, *, output: Path | None = None, as_of: date | None = None,
