@@ -78,3 +78,22 @@ def unit_view(a: Assignments, unit: str) -> tuple:
     return tuple((it.id, it.number, it.category_no, it.category, it.content, role,
                   tuple((t.metric, t.describe()) for t in it.targets) if role == LEAD else ())
                  for it, role in a.items_of(unit))
+
+
+def period_assignment(ws, period):
+    """(period, the current plan of its year, who reports what) for a workspace, or UsageError when
+    the year has no plan: what every per-unit piece of a quarter (templates' units, links, the
+    online form) starts from."""
+    from tracker.periods import parse_period
+    from tracker.problems import UsageError
+    from tracker.units import Registry
+
+    p = parse_period(str(period))
+    store = ws.store()
+    try:
+        plan = store.load_plan(year=p.year)
+    finally:
+        store.close()
+    if plan is None:
+        raise UsageError(f"工作区里没有 {p.year} 年的计划; 请先运行 tracker plan import")
+    return p, plan, assign(plan, Registry.from_config(ws.config()))

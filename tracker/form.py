@@ -71,8 +71,7 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
     """UNIT's template for PERIOD with the answers typed into its input cells (.xlsx bytes)."""
     import openpyxl
 
-    from tracker.assignments import assign
-    from tracker.periods import parse_period
+    from tracker.assignments import period_assignment
     from tracker.templates import (
         FIRST_ROW,
         HEADERS,
@@ -83,18 +82,10 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
         build_workbook,
         identity_for,
     )
-    from tracker.units import Registry
 
-    period = parse_period(str(period))
-    store = ws.store()
-    try:
-        plan = store.load_plan(year=period.year)
-    finally:
-        store.close()
-    if plan is None:
-        raise UsageError(f"工作区里没有 {period.year} 年的计划")
+    period, plan, a = period_assignment(ws, period)
     config = ws.config()
-    rows = assign(plan, Registry.from_config(config)).items_of(unit)
+    rows = a.items_of(unit)
     ident = identity_for(plan, unit, rows, period, ws.secret())
     items = dict(answers.get("items") or {})
     targets = dict(answers.get("targets") or {})

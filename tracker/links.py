@@ -135,19 +135,9 @@ def office_contact_sentence(config: dict) -> str:
 # -- the units that get a link ---------------------------------------------------------------------------
 def template_units(ws, period) -> list[str]:
     """The concrete units that receive a template for PERIOD (as tracker templates makes them)."""
-    from tracker.assignments import assign
-    from tracker.periods import parse_period
-    from tracker.units import Registry
+    from tracker.assignments import period_assignment
 
-    p = parse_period(str(period))
-    store = ws.store()
-    try:
-        plan = store.load_plan(year=p.year)
-    finally:
-        store.close()
-    if plan is None:
-        raise UsageError(f"工作区里没有 {p.year} 年的计划; 请先运行 tracker plan import")
-    return assign(plan, Registry.from_config(ws.config())).units
+    return period_assignment(ws, period)[2].units
 
 
 def _live_nonces(conn, period: str, units: list[str] | None = None) -> dict[str, str]:
