@@ -25,9 +25,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from test_report import AS_OF, make_workspace
-from test_scoring import REGISTRY, failing_rows, passing_rows, small_assignments, small_plan
-from test_status import with_sample_returns
+from support.report_data import AS_OF, make_workspace
+from support.scoring_data import REGISTRY, failing_rows, passing_rows, small_assignments, small_plan
+from support.status_data import with_sample_returns
 
 from tracker import i18n
 from tracker.cli import main
