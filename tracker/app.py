@@ -177,7 +177,7 @@ class ReportResult:
 
     def to_dict(self) -> dict:
         """``tracker report YEAR --json``."""
-        from tracker.reports.inspection import json_view
+        from tracker.reports.inspection.data import json_view
 
         out = json_view(self.data)
         w = self.written
@@ -817,7 +817,9 @@ class Tracker:
     def report(self, year: int, *, output: Path | None = None, as_of: date | None = None,
                lang: str | None = None, on_progress: Progress | None = None) -> ReportResult:
         """The year-end inspection: figures, pass rules, Word/Excel/HTML and charts."""
-        from tracker.reports.inspection import gather, summary_text, write_report
+        from tracker.reports.inspection.data import gather
+        from tracker.reports.inspection.text import summary_text
+        from tracker.reports.inspection.write import write_report
 
         lang = self.lang(lang)
         data = gather(self.workspace, int(year), as_of or self.report_date(int(year)))
@@ -858,7 +860,7 @@ class Tracker:
         return received_files(self.workspace, period, unit)
 
     def inspection(self, year: int, as_of: date | None = None) -> dict:
-        """The year's inspection figures without writing files (:func:`tracker.reports.inspection.gather`)."""
-        from tracker.reports.inspection import gather
+        """The year's inspection figures without writing files (:func:`tracker.reports.inspection.data.gather`)."""
+        from tracker.reports.inspection.data import gather
 
         return gather(self.workspace, int(year), as_of)

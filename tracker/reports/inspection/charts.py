@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.i18n import ZH, quarter_label, tr
+from tracker.reports.inspection.text import RETURN_LABEL
 
 COLORS = {"green": "#4CAF50", "yellow": "#F0B400", "red": "#D9453D", "blue": "#3B73B9",
           "grey": "#B0B0B0", "dark": "#333333"}
 RETURN_COLORS = {"on_time": "#4CAF50", "late": "#F0A030", "missing": "#D9453D", "pending": "#D0D0D0"}
-RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
 
 # Names of CJK fonts matplotlib may know, in order: the office's Windows PCs, macOS, Linux.
 SYSTEM_FONTS = ("Microsoft YaHei", "SimHei", "DengXian", "SimSun", "PingFang SC", "Hiragino Sans GB",
