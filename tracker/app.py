@@ -799,6 +799,13 @@ class Tracker:
         path = Path(path) if path else self.folder("reports") / f"{G.graph['year']}-单位任务关系图.{fmt}"
         return write_graph(G, path, fmt, self.config), G
 
+    def font_note(self) -> str:
+        """The line to show about the pictures' CJK font ("" when one was found), from
+        :func:`tracker.fonts.setup_matplotlib` (which prints nothing)."""
+        from tracker.fonts import setup_matplotlib
+
+        return setup_matplotlib(self.config).message
+
     # -- the year ----------------------------------------------------------------------------------
     def report_date(self, year: int, today: date | None = None) -> date:
         """The date the year's report stands as of when none is given: today while the year's last
