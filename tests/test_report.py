@@ -366,8 +366,8 @@ def test_dashboard_renders_in_headless_chromium(tmp_path, passing):
 
 # -- the charts ------------------------------------------------------------------------------------
 def test_charts_draw_chinese_without_missing_glyphs(tmp_path, passing):
-    from tracker.reports import charts
-    from tracker.reports.inspection import gather
+    from tracker.reports.inspection import charts
+    from tracker.reports.inspection.data import gather
 
     ws, _, _ = passing
     data = gather(ws, 2007, date.fromisoformat(AS_OF))
@@ -387,7 +387,7 @@ def test_charts_draw_chinese_without_missing_glyphs(tmp_path, passing):
 
 def test_no_cjk_font_is_said_in_one_line(tmp_path, monkeypatch, passing):
     from tracker import fonts
-    from tracker.reports import charts
+    from tracker.reports.inspection import charts
 
     monkeypatch.setattr(fonts, "find_cjk_font", lambda config=None, **kw: fonts.FontChoice(
         None, None, "none", fonts.NOT_FOUND_MESSAGE))
@@ -404,7 +404,7 @@ def test_no_cjk_font_is_said_in_one_line(tmp_path, monkeypatch, passing):
 def test_unit_chart_keeps_both_ends_with_many_units():
     import matplotlib
 
-    from tracker.reports import charts
+    from tracker.reports.inspection import charts
 
     units = [{"unit": f"第{i}单位", "completion": 100 - i, "lead_items": 1} for i in range(70)]
     data = {"year": 2007, "units": units, "thresholds": {"pass_completion": 80}}
