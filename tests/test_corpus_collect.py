@@ -21,7 +21,7 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from support.corpus import MC, ROOT, base_plan
+from support.corpus import MC, MEMORY_LIMIT, ROOT, base_plan, limit_memory  # noqa: F401
 
 # issue 9: size guards that cannot be side-stepped (any case, any part name, .xls, .ods)
 HOSTILE = ["far_cell_lower.xlsx", "merge_bomb_lower.xlsx", "far_cell_other_part.xlsx", "far_cell.xls",
@@ -44,13 +44,8 @@ GUARD_CODES = {"bomb_declared_4gb.xlsx": "zip-bomb", "bomb_300mb.xlsx": "zip-bom
                "zip_encrypted.xlsx": "encrypted", "formula_no_value.xlsx": "formula-no-value",
                "bomb_lying_size.xlsx": "corrupt-file", "data_flipped.xlsx": "corrupt-file",
                **dict.fromkeys(HOSTILE, "sheet-too-large")}
-MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of the child: an allocation past it fails cleanly (and the test with it)
 
 
-def limit_memory():  # preexec_fn of the child processes
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def collect_ready():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support.corpus import HERE, MC, ROOT, _load_make_corpus, base_plan  # noqa: F401
+from support.corpus import HERE, MC, ROOT, _load_make_corpus, base_plan, limit_memory  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -236,8 +236,6 @@ BOMBS = ["bomb_300mb.xlsx", "bomb_ratio_150mb.xlsx", "bomb_lying_size.xlsx", "bo
 
 @pytest.mark.parametrize("name", BOMBS)
 def test_bomb_stays_within_bounds(corpus, tmp_path, name):
-    from test_corpus_collect import limit_memory
-
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus[name]), str(tmp_path / "ws")],
                           capture_output=True, text=True, timeout=20, cwd=ROOT, preexec_fn=limit_memory)
     assert proc.returncode == 0, proc.stderr[-2000:]  # not killed, no Rust abort

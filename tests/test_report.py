@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.documents import assert_gbt9704
 from support.report_data import AS_OF, insert_return, insert_rows, make_workspace  # noqa: F401
 from support.scoring_data import REGISTRY, failing_rows, passing_rows, small_plan
 
@@ -238,8 +239,6 @@ def test_docx_read_back(passing):
     # A4 and East-Asian fonts set
     s = doc.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
-    from test_bulletin import assert_gbt9704
-
     assert_gbt9704(doc, "2008年3月1日")  # the as-of date under the 落款
     heading_rfonts = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert heading_rfonts.get(qn("w:eastAsia")) == "黑体"

@@ -28,3 +28,12 @@ def base_plan():
     raw = RawTable(rows=[RawRow(number=str(r[2]), content=r[3], lead=r[4], participants=r[5], category_no=r[0],
                                 category=r[1]) for r in MC.GOOD_ROWS], title=MC.TITLE, format="xlsx", source="base.xlsx")
     return build_plan(raw, year=2007, name="基础计划")
+
+
+MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of the child: an allocation past it fails cleanly (and the test with it)
+
+
+def limit_memory():  # preexec_fn of the child processes
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
