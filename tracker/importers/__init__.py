@@ -19,12 +19,12 @@ This package imports its form modules; they never import it (what they share is 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from tracker.detect import Detected, detect
-from tracker.importers import boxtext, convert, csvfile, docx, html, narrative, pdf, spreadsheet
 from tracker.importers.base import ImportOptions
 from tracker.problems import InputError, Problem, Problems
 from tracker.safety import check_file
@@ -32,14 +32,20 @@ from tracker.safety import check_file
 
 @dataclass(frozen=True)
 class Importer:
-    """One form: the names ``--format`` gives it (the first is the one shown), and its module
-    (with ``identify`` and ``extract``)."""
+    """One form: the names ``--format`` gives it (the first is the one shown), the formats
+    :func:`tracker.detect.detect` finds that it may read, and its module (``identify`` and
+    ``extract``), imported when a file of those formats comes (a .xlsx never loads the PDF reader)."""
 
     formats: tuple[str, ...]
-    module: ModuleType
+    reads: tuple[str, ...]
+    name: str  # tracker.importers.<name>
+
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.name}")
 
     def identify(self, d: Detected) -> int:
-        return self.module.identify(d)
+        return self.module.identify(d) if d.format in self.reads else 0
 
     def form(self, d: Detected) -> str:
         return d.format if d.format in self.formats else self.formats[0]
@@ -48,14 +54,14 @@ class Importer:
 #: every form, in the order ties are settled (each text reader scores itself: box text 3,
 #: narrative 2, csv 1)
 IMPORTERS: tuple[Importer, ...] = (
-    Importer(("xlsx", "xls", "ods"), spreadsheet),
-    Importer(("docx",), docx),  # a Word document of numbered measures goes on to the narrative reader
-    Importer(("doc",), convert),
-    Importer(("pdf",), pdf),
-    Importer(("html",), html),
-    Importer(("text",), boxtext),
-    Importer(("narrative",), narrative),
-    Importer(("csv",), csvfile),
+    Importer(("xlsx", "xls", "ods"), ("xlsx", "xls", "ods"), "spreadsheet"),
+    Importer(("docx",), ("docx",), "docx"),  # a Word document of numbered measures goes on to narrative
+    Importer(("doc",), ("doc",), "convert"),
+    Importer(("pdf",), ("pdf",), "pdf"),
+    Importer(("html",), ("html",), "html"),
+    Importer(("text",), ("text",), "boxtext"),
+    Importer(("narrative",), ("text",), "narrative"),
+    Importer(("csv",), ("text",), "csvfile"),
 )
 FORMATS = ("auto", *(f for imp in IMPORTERS for f in imp.formats))
 
