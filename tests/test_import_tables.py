@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from tracker.importers import extract, import_plan
 from tracker.importers.table import cell_text, header_role, rows_from_sheets
-from tracker.sheets import Sheet
 from tracker.plan_builder import build_plan
 from tracker.problems import Problems
+from tracker.sheets import Sheet
 
 WANT = [i.key() for i in ITEMS]
 
