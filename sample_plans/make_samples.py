@@ -59,7 +59,7 @@ def seed(seeds: Path, prefix: str) -> Path:
 # -- the rows -----------------------------------------------------------------------------------
 def guangzhou_rows(seed_path: Path) -> list[dict]:
     """The 54 items of seeds/004 via the box-text importer, every cell joined."""
-    from tracker.importers import decode_text
+    from tracker.detect import decode_text
     from tracker.importers.boxtext import extract_text
     from tracker.plan_builder import clean_category, clean_category_no, join_text
     from tracker.problems import Problems
@@ -75,7 +75,7 @@ def guangzhou_rows(seed_path: Path) -> list[dict]:
 
 def national_rows(seed_path: Path) -> list[dict]:
     """The nine tasks under 三、具体任务 of seeds/001."""
-    from tracker.importers import decode_text
+    from tracker.detect import decode_text
     from tracker.plan_builder import chinese_numeral, join_text
 
     lines = [ln.strip() for ln in decode_text(seed_path.read_bytes()).splitlines()]

@@ -248,9 +248,13 @@ def test_every_decoding_failure_is_a_problem_naming_file_and_reason(workspace, t
 
 
 def test_one_encoding_policy_for_the_guard_and_the_importers():
-    from tracker.importers import decode_text as importer_decode
+    from tracker.detect import Detected, decode_text
+    from tracker.importers.base import source_text
     from tracker.problems import InputError
-    from tracker.safety import decode_text, text_problems
+    from tracker.safety import text_problems
+
+    def importer_decode(data, file="a.csv"):  # as every text importer reads (tracker.importers.base)
+        return source_text(Detected(file, "text", data))
 
     for data in (PLAN_CSV.encode("utf-16")[:-1], b"\xef\xbb\xbf" + PLAN_CSV.encode("gbk"), "Café €".encode("cp1252")):
         assert [p.code for p in text_problems(data, "a.csv")] == ["unknown-encoding"]

@@ -18,9 +18,10 @@ from support.clerk import ITEMS, TITLE, Grid
 from support.paths import SAMPLES, seed
 
 from tracker.importers import extract, import_plan
-from tracker.importers.table import Sheet, cell_text, header_role, rows_from_sheets
+from tracker.importers.table import cell_text, header_role, rows_from_sheets
 from tracker.plan_builder import build_plan
 from tracker.problems import Problems
+from tracker.sheets import Sheet
 
 WANT = [i.key() for i in ITEMS]
 
@@ -278,8 +279,8 @@ def _sheet(g: Grid) -> Sheet:
     merges = []
     for m in g.merges:
         c0, r0, c1, r1 = range_boundaries(m)
-        merges.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
-    return Sheet(g.name, [["" if v is None else v for v in r] for r in g.rows], merges)
+        merges.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+    return Sheet(g.name, [["" if v is None else v for v in r] for r in g.rows], merged=merges)
 
 
 _units = st.sampled_from(["市知识产权局", "市科技局", "市工商局、市版权局", "各区、县级市政府", "市财政局"])
@@ -422,7 +423,7 @@ def test_any_grid_gives_rows_or_a_clear_error(rows, merges):
     """Whatever a sheet holds, the grid logic returns raw rows or raises InputError with a code."""
     from tracker.problems import InputError
 
-    sheet = Sheet("S", rows, [((r, c), (r + dr, c + dc)) for r, c, dr, dc in merges])
+    sheet = Sheet("S", rows, merged=[(r, c, r + dr, c + dc) for r, c, dr, dc in merges])
     try:
         raw = rows_from_sheets([sheet], file="x.xlsx", problems=Problems())
     except InputError as e:

@@ -64,17 +64,30 @@ def header_columns(row: list) -> dict[str, int]:
 
 
 def _grids(path: Path) -> list[tuple[str, list[list]]]:
-    from tracker.importers import identify, read_text_file
+    from tracker.detect import detect
+    from tracker.importers.base import source_text
     from tracker.importers.csvfile import parse_csv
     from tracker.importers.spreadsheet import read_sheets
 
-    fmt = identify(path)
-    if fmt in ("xlsx", "xls", "ods"):
-        return [(s.name, s.rows) for s in read_sheets(path, fmt)]
-    if fmt in ("csv", "text", "narrative"):
-        return [("", parse_csv(read_text_file(path)))]
-    raise InputError(Problem("unknown-format", f"联络员名册应为 xlsx/xls/ods 或 csv 文件 (识别为 {fmt})",
+    d = detect(path)
+    if d.format in ("xlsx", "xls", "ods"):
+        return [(s.name, _top_left_only(s)) for s in read_sheets(d)]
+    if d.format == "text":
+        return [("", parse_csv(source_text(d)))]
+    raise InputError(Problem("unknown-format", f"联络员名册应为 xlsx/xls/ods 或 csv 文件 (识别为 {d.format})",
                              file=path.name))
+
+
+def _top_left_only(sheet) -> list[list]:
+    """The sheet's cells with a merged range's value in its first cell only (a unit merged over
+    two rows is one contact row, as the table was always read)."""
+    grid = [list(r) for r in sheet.grid]
+    for r0, c0, r1, c1 in sheet.merged:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    grid[r][c] = ""
+    return grid
 
 
 def read_contacts(path: Path) -> tuple[list[ContactRow], Problems]:

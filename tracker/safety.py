@@ -5,7 +5,7 @@ openpyxl, python-docx) trust them more than we may. Every check here is cheap, w
 bytes, and ends in :class:`~tracker.problems.InputError` (or, for collect, a list of
 :class:`~tracker.problems.Problem`) with a Chinese message naming the file — never a crash.
 
-What :func:`check_xlsx_like` / :func:`check_bytes` check (xlsx, xlsm, ods, docx, and xls):
+What :func:`check_xlsx_like` / :func:`workbook_problems` check (xlsx, xlsm, ods, docx, and xls):
 
 * **Empty files.**
 * **OLE containers** (.xls, or an encrypted xlsx: Office wraps it in OLE with an ``EncryptedPackage``
@@ -54,7 +54,8 @@ from a Western Excel, "Café", "€", “smart quotes” — is rejected with a 
 re-save it (decision: **rejected, never guessed**; a cp1252 file cannot hold the Chinese header
 words anyway, and decoding it as GB18030 would put mojibake into unit names). GB18030 is accepted
 when most of its non-ASCII characters are common Chinese (GB2312); cp1252 bytes decoded as GB18030
-land almost entirely outside GB2312.
+land almost entirely outside GB2312. The policy itself is :func:`tracker.detect.decode_text`, which
+every importer decodes with too.
 
 Output safety: :func:`safe_cell_text` for csv writers (a leading ``'`` before ``=``, ``+``, ``-``,
 ``@``, tab or CR, the OWASP rule; plain numbers such as ``-2`` are left alone). xlsx writers must
@@ -77,10 +78,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from tracker.detect import ENCRYPTED_PACKAGE, OLE_MAGIC, container, decode_text
 from tracker.problems import ERROR, WARNING, InputError, Problem, Problems, a1, col_letter
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 FORMULA_REPORT = 5  # formula cells named per sheet; the rest are counted
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz", ".cab", ".jar", ".zst")
 CHUNK = 1 << 20
@@ -131,11 +131,6 @@ def check_xlsx_like(path, problems: Problems | None = None, *, name: str | None 
     _raise_or_add(found, problems)
 
 
-def check_bytes(data: bytes, file: str, problems: Problems | None = None, *, limits: Limits = LIMITS) -> None:
-    """:func:`check_xlsx_like` for bytes already in memory."""
-    _raise_or_add(workbook_problems(data, file, limits=limits), problems)
-
-
 def workbook_problems(source, file: str, *, limits: Limits = LIMITS) -> list[Problem]:
     """Every problem found in a workbook/docx (bytes or a path). Never raises for bad input.
 
@@ -171,10 +166,11 @@ def check_file(path, problems: Problems | None = None, *, name: str | None = Non
     path = Path(path)
     name = name or path.name
     head = read_input(path, 4096, name=name)
-    if head.startswith((b"PK", OLE_MAGIC)):
+    kind = container(head)
+    if kind in ("zip", "ole"):
         check_xlsx_like(path, problems, name=name, limits=limits)
         return
-    if head.startswith(b"%PDF"):  # read by pdfplumber (tracker/importers/pdf.py); only its size here
+    if kind == "pdf":  # read by pdfplumber (tracker/importers/pdf.py); only its size here
         if path.stat().st_size > limits.max_file:
             raise InputError(Problem("file-too-large", f"文件太大 ({_mb(path.stat().st_size)}), 超过上限 "
                                      f"{_mb(limits.max_file)}", file=name))
@@ -208,67 +204,6 @@ def text_problems(data: bytes, file: str) -> list[Problem]:
     except InputError as e:
         return list(e.problems)
     return []
-
-
-_RESAVE_UTF8 = ("请在 Excel 中“另存为”选择“CSV UTF-8 (逗号分隔)”, 或在记事本中“另存为”选择编码 UTF-8, "
-                "然后重新导入")
-
-
-def decode_text(data: bytes, file: str = "") -> str:
-    """The text of a text file (csv, box text, narrative), or InputError naming the file and why.
-
-    The one encoding policy, for the guard (:func:`check_text`) and every importer alike:
-
-    * a UTF-8 BOM: the rest must be UTF-8 (a BOM before GBK bytes is refused, not guessed);
-    * a UTF-16 BOM (LE or BE): the rest must be whole UTF-16 (a file cut by one byte, or with a
-      lone surrogate, is refused);
-    * a NUL byte in the first 4 KB without a BOM: not text;
-    * else UTF-8, else GBK/GB18030 when at least 80 % of its non-ASCII characters are common
-      (GB2312) Chinese; anything else (a Windows-1252 csv) is refused with how to re-save it.
-    Never a fallback that replaces what it cannot read: no mojibake reaches unit names."""
-    def refuse(code: str, message: str):
-        return InputError(Problem(code, message, file=file))
-
-    if not data:
-        raise refuse("empty-file", "文件是空的")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise refuse("unknown-encoding", f"文件开头标明是 UTF-8 编码 (BOM), 但第 {e.start + 4} 个字节起不是 UTF-8 "
-                         f"(可能是 GBK 等编码的内容被加上了 UTF-8 标记)。{_RESAVE_UTF8}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        try:
-            return data[2:].decode(codec)
-        except UnicodeDecodeError as e:
-            why = ("字节数为奇数, 文件可能被截断或未下载完整" if (len(data) - 2) % 2
-                   else f"第 {e.start + 3} 个字节处的内容无效")
-            raise refuse("unknown-encoding", f"文件开头标明是 UTF-16 编码, 但{why}。{_RESAVE_UTF8}") from None
-    if b"\x00" in data[:4096]:
-        raise refuse("unknown-format", "无法识别的文件格式: 不是文本 (含二进制内容), 也不是表格或 Word 文档")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as e:
-        raise refuse("unknown-encoding", "文件编码无法识别: 既不是 UTF-8, 也不是中文 GBK/GB18030 "
-                     f"(第 {e.start + 1} 个字节起无法解码; 可能是西文 Windows-1252 编码, 其中不能包含中文)。"
-                     f"{_RESAVE_UTF8}") from None
-    non_ascii = [ch for ch in text if ord(ch) > 127]
-    common = 0
-    for ch in non_ascii:
-        try:
-            ch.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    if non_ascii and common < 0.8 * len(non_ascii):
-        raise refuse("unknown-encoding", "文件编码无法识别: 按中文 GBK/GB18030 解码后大多是生僻字, "
-                     f"很可能是西文 Windows-1252 等编码, 按中文读取会得到乱码。{_RESAVE_UTF8}")
-    return text
 
 
 # -- text every writer can take ----------------------------------------------------------------------
@@ -1090,5 +1025,5 @@ class _OdsScan:
         raise self.insp.damaged(f"content.xml 不是有效的 XML: {str(e)[:60]}") from None
 
 
-__all__ = ["LIMITS", "Limits", "xml_safe", "xml_safe_problem", "check_bytes", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
-           "safe_cell_text", "decode_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]
+__all__ = ["LIMITS", "Limits", "xml_safe", "xml_safe_problem", "check_file", "check_text", "check_xlsx_like", "looks_like_formula",
+           "safe_cell_text", "text_problems", "workbook_problems", "ERROR", "WARNING"]

@@ -1,109 +1,93 @@
 """Importers: one module per input form, each turning a file into a :class:`~tracker.model.RawTable`.
 
-Like beancount's importers: :func:`identify` looks at the content (not only the suffix) and names
-the form; the form's module ``extract``\\ s raw rows; :func:`import_plan` builds the checked plan.
-Archiving and storing happen in the caller, after every check has passed.
+Like beancount's importers, each form module says whether it reads a file and reads it:
+``identify(detected) -> int`` looks at what :func:`tracker.detect.detect` found (the format from
+the content, not the suffix; for text, the decoded text) and gives a score (0: not this form; the
+highest score reads the file, ties going to the earlier entry of :data:`IMPORTERS`), and
+``extract(source, problems, options=None) -> RawTable`` reads it (``source`` the Detected, or a
+path; ``options`` an :class:`ImportOptions`), raising :class:`~tracker.problems.InputError` for a
+file it cannot read at all. A file is read and identified once: :func:`extract` hands the
+importer the Detected. :func:`import_plan` builds the checked plan; :func:`preview_plan` is the dry
+run: the plan as it would be stored and every problem, with the office's registry and the stored
+plans' units, and nothing written. Archiving and storing happen in the caller, after every check
+has passed.
 
-Each form module exposes ``extract(path: Path, problems: Problems, options=None) -> RawTable``
-(``options`` an :class:`ImportOptions`) and raises :class:`~tracker.problems.InputError` for a file
-it cannot read at all. :func:`preview_plan` is the dry run: the plan as it would be stored and every
-problem, with the office's registry and the stored plans' units, and nothing written.
+This package imports its form modules; they never import it (what they share is in
+:mod:`tracker.importers.base`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import zipfile
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-from tracker.files import read_input
+from tracker.detect import Detected, detect
+from tracker.importers.base import ImportOptions
 from tracker.problems import InputError, Problem, Problems
-from tracker.safety import ENCRYPTED_PACKAGE, OLE_MAGIC
-
-FORMATS = ("auto", "xlsx", "xls", "ods", "csv", "docx", "doc", "html", "pdf", "text", "narrative")
+from tracker.safety import check_file
 
 
-@dataclass
-class ImportOptions:
-    """What the office may tell an importer beyond the file."""
+@dataclass(frozen=True)
+class Importer:
+    """One form: the names ``--format`` gives it (the first is the one shown), the formats
+    :func:`tracker.detect.detect` finds that it may read, and its module (``identify`` and
+    ``extract``), imported when a file of those formats comes (a .xlsx never loads the PDF reader)."""
 
-    columns: dict[str, str] | None = None  # explicit header mapping: {"content": "具体措施", …}
-    unit: str = ""  # the lead of a narrative plan that names no responsible unit (the city itself)
+    formats: tuple[str, ...]
+    reads: tuple[str, ...]
+    name: str  # tracker.importers.<name>
 
-BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
+    @property
+    def module(self) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{self.name}")
+
+    def identify(self, d: Detected) -> int:
+        return self.module.identify(d) if d.format in self.reads else 0
+
+    def form(self, d: Detected) -> str:
+        return d.format if d.format in self.formats else self.formats[0]
 
 
-def decode_text(data: bytes, file: str = "") -> str:
-    """Text as Excel on Chinese Windows, Notepad or a web page saved it, by the one encoding
-    policy of :func:`tracker.safety.decode_text` (UTF-8 with or without BOM, UTF-16 with BOM,
-    common GBK/GB18030); anything else is an InputError naming the file and the reason (it used
-    to fall back to cp1252 here while the guard refused the same file)."""
-    from tracker.safety import decode_text as decode
+#: every form, in the order ties are settled (each text reader scores itself: box text 3,
+#: narrative 2, csv 1)
+IMPORTERS: tuple[Importer, ...] = (
+    Importer(("xlsx", "xls", "ods"), ("xlsx", "xls", "ods"), "spreadsheet"),
+    Importer(("docx",), ("docx",), "docx"),  # a Word document of numbered measures goes on to narrative
+    Importer(("doc",), ("doc",), "convert"),
+    Importer(("pdf",), ("pdf",), "pdf"),
+    Importer(("html",), ("html",), "html"),
+    Importer(("text",), ("text",), "boxtext"),
+    Importer(("narrative",), ("text",), "narrative"),
+    Importer(("csv",), ("text",), "csvfile"),
+)
+FORMATS = ("auto", *(f for imp in IMPORTERS for f in imp.formats))
 
-    return decode(data, file)
 
-
-def read_text_file(path: Path) -> str:
-    """A text file's contents, decoded as :func:`decode_text` does; an unreadable or empty file is
-    an InputError naming it (every text reader goes through here)."""
-    path = Path(path)
-    text = decode_text(read_input(path), path.name)
-    if not text.strip():  # only spaces and line breaks
-        raise InputError(Problem("empty-file", "文件是空的", file=path.name))
-    return text
+def choose(d: Detected) -> tuple[Importer, str]:
+    """The importer that reads ``d`` and the form's name."""
+    best, score = IMPORTERS[0], 0
+    for imp in IMPORTERS:
+        s = imp.identify(d)
+        if s > score:
+            best, score = imp, s
+    if score <= 0:
+        raise InputError(Problem("unknown-format", "无法识别的文件格式", file=d.name))
+    return best, best.form(d)
 
 
 def identify(path: Path) -> str:
-    """The form of a file from its content: xlsx, xls, ods, csv, docx, text or narrative."""
-    name = Path(path).name
-    head = read_input(path, 8)
-    if head.startswith(OLE_MAGIC):
-        data = Path(path).read_bytes()
-        if ENCRYPTED_PACKAGE in data:
-            raise InputError(Problem("encrypted", "文件有密码保护 (已加密), 请去掉密码后重新保存再导入",
-                                     file=name))
-        if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data:
-            return "doc"
-        return "xls"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-                if "word/document.xml" in names:
-                    return "docx"
-                if "mimetype" in names:
-                    mt = z.read("mimetype")[:100]
-                    if b"spreadsheet" in mt:
-                        return "ods"
-                    if b"text" in mt:
-                        raise InputError(Problem("odt-format", "这是 .odt 文字文件, 请另存为 .docx 后再导入",
-                                                 file=name))
-        except zipfile.BadZipFile:
-            raise InputError(Problem("corrupt-file", "文件已损坏 (不是完整的 xlsx/docx/ods 压缩包)",
-                                     file=name)) from None
-        raise InputError(Problem("unknown-format", "无法识别的文件格式 (压缩包里不是表格或 Word 文档)",
-                                 file=name))
-    data = Path(path).read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(Problem("unknown-format", "无法识别的文件格式 (不是文本, 也不是表格或 Word 文档)",
-                                 file=name))
-    from tracker.importers.html import looks_html
+    """The form of a file from its content: xlsx, xls, ods, csv, docx, doc, html, pdf, text or narrative."""
+    return choose(detect(path))[1]
 
-    if looks_html(data):
-        return "html"
-    text = decode_text(data, name)
-    if sum(ch in BOX_CHARS for ch in text[:20000]) > 20:
-        return "text"
-    from tracker.importers.narrative import looks_narrative, looks_task_plan
 
-    if looks_narrative(text) or looks_task_plan(text):
-        return "narrative"
-    return "csv"
+def by_format(fmt: str, name: str = "") -> Importer:
+    for imp in IMPORTERS:
+        if fmt in imp.formats:
+            return imp
+    raise InputError(Problem("unknown-format", f"不支持的格式: {fmt}", file=name))
 
 
 def extract(path: Path, fmt: str = "auto", problems: Problems | None = None,
@@ -112,58 +96,16 @@ def extract(path: Path, fmt: str = "auto", problems: Problems | None = None,
     problems = problems if problems is not None else Problems()
     options = options or ImportOptions()
     path = Path(path)
-    from tracker.safety import check_file
-
     check_file(path, problems)  # bombs, damage, encryption, encodings: before any reader (safety.py)
     if fmt == "auto":
-        fmt = identify(path)
-    if fmt == "doc":  # old Word: through LibreOffice where it is installed
-        from tracker.importers.convert import doc_to_docx
-
-        with doc_to_docx(path) as docx_path:
-            try:
-                raw = extract(docx_path, "docx", problems, options)
-            except InputError as e:  # messages name the file the office gave, not the converted copy
-                _rename(e.problems.items, docx_path.name, path.name)
-                raise
-            finally:
-                _rename(problems.items, docx_path.name, path.name)
-        raw.source = path.name
-        for r in raw.rows:
-            r.where.file = path.name
-        return raw
-    if fmt in ("xlsx", "xls", "ods"):
-        from tracker.importers import spreadsheet as mod
-    elif fmt == "csv":
-        from tracker.importers import csvfile as mod
-    elif fmt == "docx":
-        from tracker.importers import narrative
-
-        if narrative.docx_is_narrative(path):  # no table with a header, but numbered measures
-            fmt, mod = "narrative", narrative
-        else:
-            from tracker.importers import docx as mod
-    elif fmt == "html":
-        from tracker.importers import html as mod
-    elif fmt == "pdf":
-        from tracker.importers import pdf as mod
-    elif fmt == "text":
-        from tracker.importers import boxtext as mod
-    elif fmt == "narrative":
-        from tracker.importers import narrative as mod
+        source = detect(path)
+        imp, fmt = choose(source)
     else:
-        raise InputError(Problem("unknown-format", f"不支持的格式: {fmt}", file=path.name))
-    raw = mod.extract(path, problems, options)
+        source, imp = path, by_format(fmt, path.name)
+    raw = imp.module.extract(source, problems, options)
     raw.source = raw.source or path.name
     raw.format = raw.format or fmt
     return raw
-
-
-def _rename(items: list, old: str, new: str) -> None:
-    """Problems that name ``old`` name ``new`` instead (Problem is frozen: replaced in the list)."""
-    from dataclasses import replace
-
-    items[:] = [replace(p, file=new) if p.file == old else p for p in items]
 
 
 def import_plan(path: Path, *, fmt: str = "auto", year: int | None = None, name: str | None = None,

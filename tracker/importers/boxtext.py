@@ -48,6 +48,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.detect import Detected
+from tracker.importers.base import source_name, source_text
 from tracker.importers.headers import header_role, kind_is_mandatory, settle_roles
 from tracker.model import RawRow, RawTable, Where
 from tracker.problems import InputError, Problems
@@ -356,10 +358,18 @@ def _plain(s: str) -> str:
 
 
 # -- the importer ----------------------------------------------------------------------------------
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
-    from tracker.importers import read_text_file
+BOX_CHARS = set("┌┬┐├┼┤└┴┘│─")
 
-    return extract_text(read_text_file(path), Path(path).name, problems,
+
+def identify(d: Detected) -> int:
+    """A text drawn with box characters (more than 20 in its first 20,000 characters)."""
+    if d.format != "text" or d.text is None:
+        return 0
+    return 3 if sum(ch in BOX_CHARS for ch in d.text[:20000]) > 20 else 0
+
+
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
+    return extract_text(source_text(source), source_name(source), problems,
                         columns=getattr(options, "columns", None))
 
 

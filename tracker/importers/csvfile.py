@@ -1,6 +1,6 @@
 """CSV: as Excel saves it on Chinese Windows (GBK/GB18030) or elsewhere (UTF-8, with or without BOM).
 
-The bytes are decoded with :func:`tracker.importers.decode_text`; the delimiter (comma, tab or
+The bytes are decoded with :func:`tracker.detect.decode_text`; the delimiter (comma, tab or
 semicolon) is the one that splits the first lines most consistently.
 A csv has no merged cells, so blank category cells carry the category above forward; everything
 else is :mod:`tracker.importers.table`.
@@ -12,19 +12,24 @@ import csv
 import io
 from pathlib import Path
 
-from tracker.importers.table import Sheet, rows_from_sheets
+from tracker.detect import Detected
+from tracker.importers.base import source_name, source_text
+from tracker.importers.table import rows_from_sheets
 from tracker.model import RawTable
 from tracker.problems import Problems
+from tracker.sheets import Sheet
 
 DELIMITERS = (",", "\t", ";")
 
 
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
-    from tracker.importers import read_text_file
+def identify(d: Detected) -> int:
+    """Any text: the reader of last resort (box text and narrative plans score higher)."""
+    return 1 if d.format == "text" else 0
 
-    path = Path(path)
-    rows = parse_csv(read_text_file(path))
-    return rows_from_sheets([Sheet(name="", rows=rows)], file=path.name, problems=problems, fmt="csv",
+
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
+    rows = parse_csv(source_text(source))
+    return rows_from_sheets([Sheet(name="", grid=rows)], file=source_name(source), problems=problems, fmt="csv",
                             columns=getattr(options, "columns", None))
 
 

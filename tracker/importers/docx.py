@@ -22,19 +22,32 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from tracker.importers.table import ATTACHMENT, Sheet, rows_from_sheets
+from tracker.detect import Detected
+from tracker.importers.base import source_path
+from tracker.importers.narrative import docx_is_narrative, extract_docx_paragraphs, looks_narrative
+from tracker.importers.narrative import extract as extract_narrative
+from tracker.importers.table import ATTACHMENT, rows_from_sheets
 from tracker.model import RawTable
 from tracker.problems import InputError, Problem, Problems
+from tracker.sheets import Sheet
 
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TITLE_WORDS = ("表", "计划", "方案", "分解", "任务", "安排")
 
 
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
-    path = Path(path)
+def identify(d: Detected) -> int:
+    return 1 if d.format == "docx" else 0
+
+
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
+    path = source_path(source)
+    if docx_is_narrative(path):  # no table with a header, but numbered measures
+        raw = extract_narrative(source, problems, options)
+        raw.format = raw.format or "narrative"
+        return raw
     document = _open(path)
     sheets, titles = read_tables(document)
-    if not any(any(any(c.strip() for c in r) for r in s.rows) for s in sheets):
+    if not any(any(any(c.strip() for c in r) for r in s.grid) for s in sheets):
         return _narrative_or_fail(path, problems, no_table=True, options=options)
     paragraphs = "\n".join(p.text for p in document.paragraphs)
     try:
@@ -121,17 +134,15 @@ def _grid(table, name: str) -> Sheet:
         if len(cells) > 1:
             rs = [p[0] for p in cells]
             cs = [p[1] for p in cells]
-            merges.append(((min(rs), min(cs)), (max(rs), max(cs))))
-    return Sheet(name=name, rows=rows, merges=merges)
+            merges.append((min(rs), min(cs), max(rs), max(cs)))
+    return Sheet(name=name, grid=rows, merged=merges)
 
 
 def _narrative_or_fail(path: Path, problems: Problems, *, no_table: bool, error: InputError | None = None,
                        options=None):
-    from tracker.importers import narrative
-
-    if narrative.docx_is_narrative(path) or (no_table and narrative.looks_narrative(
-            "\n".join(narrative.extract_docx_paragraphs(path)))):
-        raw = narrative.extract(path, problems, options)
+    # (docx_is_narrative was asked in extract, before the tables were read)
+    if no_table and looks_narrative("\n".join(extract_docx_paragraphs(path))):
+        raw = extract_narrative(path, problems, options)
         raw.format = raw.format or "narrative"
         return raw
     if error is not None:

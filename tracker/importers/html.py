@@ -3,7 +3,7 @@ LibreOffice, and a single-file web archive (.mht / .mhtml, MIME) as Internet Exp
 save it.
 
 * The page is decoded with the charset its ``<meta>`` (or the MIME part) names, else as
-  :func:`tracker.importers.decode_text` guesses (UTF-8, GB18030 …).
+  :func:`tracker.detect.decode_text` reads (UTF-8, GB18030 …).
 * Every ``<table>`` that holds no other table becomes a grid (layout tables around the real one are
   left out); ``rowspan`` and ``colspan`` become merged ranges, so :mod:`tracker.importers.table`
   treats them as merged Excel cells. ``<br>`` and block ends inside a cell are line breaks (which
@@ -11,7 +11,7 @@ save it.
   Cells hidden with ``display:none`` (Excel writes some) are dropped.
 * The text of the page outside tables is searched for the title ("…工作分解表") and for a note
   such as "排在第一位的为牵头单位". Tables are named "表格1", "表格2" … in messages.
-* HTML is never read as csv: :func:`looks_html` is asked before the csv reader.
+* HTML is never read as csv: :func:`tracker.detect.looks_html` is asked before the text readers.
 """
 
 from __future__ import annotations
@@ -22,31 +22,19 @@ from email import policy
 from html.parser import HTMLParser
 from pathlib import Path
 
-from tracker.importers.table import ATTACHMENT, Sheet, rows_from_sheets
+from tracker.detect import Detected
+from tracker.importers.base import source_bytes, source_name
+from tracker.importers.table import ATTACHMENT, rows_from_sheets
 from tracker.model import RawTable
 from tracker.problems import InputError, Problem, Problems
+from tracker.sheets import Sheet
 
 _BLOCK = {"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table"}
 _TITLE_WORDS = ("表", "计划", "方案", "分解", "任务", "安排")
 
 
-def looks_html(data: bytes) -> bool:
-    """A web page or a web archive, from its first bytes."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lower()
-    if head.startswith(b"mime-version:") or b"\nmime-version:" in head[:1024]:
-        return b"text/html" in data[:65536].lower()
-    for enc in ("utf-8", "utf-16"):
-        try:
-            t = data[:4096].decode(enc, errors="ignore").lower()
-        except LookupError:
-            continue
-        if re.search(r"<\s*(!doctype\s+html|html[\s>]|table[\s>]|head[\s>]|body[\s>])", t):
-            return True
-    return False
-
-
 def _decode(data: bytes) -> str:
-    from tracker.importers import decode_text
+    from tracker.detect import decode_text
 
     m = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", data[:4096])
     if m:
@@ -211,9 +199,9 @@ def _grid(t: _Table, name: str) -> Sheet:
                 rows[r].append("")
             rows[r][c] = text
             if cell.rowspan > 1 or cell.colspan > 1:
-                merges.append(((r, c), (r + cell.rowspan - 1, c + cell.colspan - 1)))
+                merges.append((r, c, r + cell.rowspan - 1, c + cell.colspan - 1))
             c += cell.colspan
-    return Sheet(name=name, rows=rows, merges=merges)
+    return Sheet(name=name, grid=rows, merged=merges)
 
 
 def _blocks(parts: list[str]) -> list[str]:
@@ -246,14 +234,16 @@ def _title(blocks: list[str]) -> str:
     return ""
 
 
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
-    path = Path(path)
-    from tracker.files import read_input
+def identify(d: Detected) -> int:
+    return 1 if d.format == "html" else 0
 
-    sheets, titles, outside, page_title = read_page(read_input(path))
+
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
+    name = source_name(source)
+    sheets, titles, outside, page_title = read_page(source_bytes(source))
     if not sheets:
-        raise InputError(Problem("no-table", "网页里没有表格 (<table>), 无法作为分解表导入", file=path.name))
-    raw = rows_from_sheets(sheets, file=path.name, problems=problems, fmt="html",
+        raise InputError(Problem("no-table", "网页里没有表格 (<table>), 无法作为分解表导入", file=name))
+    raw = rows_from_sheets(sheets, file=name, problems=problems, fmt="html",
                            columns=getattr(options, "columns", None), notes=outside)
     if not raw.title:
         first = raw.rows[0].where.sheet if raw.rows else sheets[0].name

@@ -1,6 +1,6 @@
 """Narrative plans: numbered measures, each ending in "(责任单位:A、B、C)" (seeds/002, Chenzhou 2009).
 
-Read from .txt (any encoding :func:`tracker.importers.decode_text` knows) or from .docx (paragraph
+Read from .txt (any encoding :func:`tracker.detect.decode_text` knows) or from .docx (paragraph
 text, via python-docx). Rules:
 
 * A **measure** starts at a paragraph that begins with a number — "(一)", "(十)", "1.", "1、", "1)",
@@ -36,6 +36,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+from tracker.detect import Detected
+from tracker.importers.base import source_name, source_path, source_text
 from tracker.model import RawRow, RawTable, Where
 from tracker.problems import InputError, Problem, Problems
 
@@ -180,13 +182,20 @@ def docx_is_narrative(path: Path) -> bool:
     return looks_narrative(text) or looks_task_plan(text)
 
 
-def _paragraphs(path: Path) -> list[str]:
-    path = Path(path)
-    if zipfile.is_zipfile(path):
-        return extract_docx_paragraphs(path)
-    from tracker.importers import read_text_file
+def identify(d: Detected) -> int:
+    """A text of numbered measures ending in (责任单位:…), or with a 具体任务 section. (A Word
+    document of that kind is found by the Word importer, :mod:`tracker.importers.docx`.)"""
+    if d.format != "text" or d.text is None:
+        return 0
+    return 2 if looks_narrative(d.text) or looks_task_plan(d.text) else 0
 
-    return read_text_file(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+def _paragraphs(source: Path | Detected) -> list[str]:
+    if isinstance(source, Detected) and source.format == "docx":
+        return extract_docx_paragraphs(source_path(source))
+    if not isinstance(source, Detected) and zipfile.is_zipfile(source):
+        return extract_docx_paragraphs(Path(source))
+    return source_text(source).replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 # -- parsing ----------------------------------------------------------------------------------------
@@ -353,16 +362,16 @@ def _ends_with_marker(text: str) -> bool:
     return span is not None and span[3] and not text[span[1]:].strip(" 。.;\uff1b")
 
 
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
     """Read a narrative plan (.txt or .docx) into raw rows."""
-    path = Path(path)
-    paras = _paragraphs(path)
+    name = source_name(source)
+    paras = _paragraphs(source)
     if not any(p.strip() for p in paras):
-        raise InputError(Problem("empty-file", "文件里没有文字", file=path.name))
-    raw = parse_any(paras, path.name, problems, getattr(options, "unit", ""))
+        raise InputError(Problem("empty-file", "文件里没有文字", file=name))
+    raw = parse_any(paras, name, problems, getattr(options, "unit", ""))
     if not raw.rows:
         raise InputError(Problem("no-items", "没有找到以“(责任单位:…)”结尾的编号措施, 也没有“具体任务”一节, "
-                                 "无法作为叙述式方案导入", file=path.name))
+                                 "无法作为叙述式方案导入", file=name))
     return raw
 
 

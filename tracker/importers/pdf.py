@@ -23,10 +23,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tracker.detect import Detected
+from tracker.importers.base import source_path
 from tracker.importers.headers import header_role
-from tracker.importers.table import Sheet, rows_from_sheets
+from tracker.importers.html import _title
+from tracker.importers.narrative import looks_narrative, looks_task_plan, parse_any
+from tracker.importers.table import rows_from_sheets
 from tracker.model import RawTable
 from tracker.problems import InputError, Problem, Problems
+from tracker.sheets import Sheet
 
 EPS = 1.5  # points: edges closer than this are the same edge
 
@@ -73,7 +78,7 @@ def table_grid(table) -> tuple[list[list[str]], list]:
             r0 = r
             r1 = max([i for i, y in enumerate(ys) if y < bottom - EPS] or [r0])
             if c1 > c0 or r1 > r0:
-                merges.append(((r0, c0), (r1, c1)))
+                merges.append((r0, c0, r1, c1))
     return rows, merges
 
 
@@ -128,8 +133,8 @@ def _join_pages(pieces, file: str, problems: Problems) -> list[Sheet]:
     for page, rows, merges in pieces:
         rows = [list(r) for r in rows]
         width = max(len(r) for r in rows)
-        if cur is None or width != max(len(r) for r in cur.rows):
-            cur = Sheet(name=f"第{page}页", rows=rows, merges=list(merges))
+        if cur is None or width != max(len(r) for r in cur.grid):
+            cur = Sheet(name=f"第{page}页", grid=rows, merged=list(merges))
             sheets.append(cur)
             roles = _role_cols(rows)
             continue
@@ -143,7 +148,7 @@ def _join_pages(pieces, file: str, problems: Problems) -> list[Sheet]:
             _category_from_next_page(cur, first, cats)
             own = [i for i, v in enumerate(first) if i not in cats and i != c_num and (v or "").strip()]
             if c_num is not None and not (first[c_num] or "").strip() and own:
-                last = cur.rows[-1]
+                last = cur.grid[-1]
                 for i in own:
                     if i < len(last):
                         last[i] = (last[i] + "\n" + first[i]).strip("\n") if last[i] else first[i]
@@ -152,53 +157,54 @@ def _join_pages(pieces, file: str, problems: Problems) -> list[Sheet]:
                               file=file, sheet=cur.name)
                 # what stays of the row (category cells merged on down) moves to the next row
                 moved = []
-                for (r0, c0), (r1, c1) in merges:
+                for r0, c0, r1, c1 in merges:
                     if r0 == start and r1 > start:
                         if start + 1 < len(rows):
                             rows[start + 1][c0] = rows[start][c0]
-                        moved.append(((r0 + 1, c0), (r1, c1)))
+                        moved.append((r0 + 1, c0, r1, c1))
                     elif r0 != start:
-                        moved.append(((r0, c0), (r1, c1)))
+                        moved.append((r0, c0, r1, c1))
                 merges = moved
                 rows[start] = [""] * len(rows[start])
-        off = len(cur.rows)
-        cur.rows.extend(rows)
-        cur.merges.extend(((r0 + off, c0), (r1 + off, c1)) for (r0, c0), (r1, c1) in merges)
+        off = len(cur.grid)
+        cur.grid.extend(rows)
+        cur.merged.extend((r0 + off, c0, r1 + off, c1) for r0, c0, r1, c1 in merges)
     return sheets
 
 
 def _category_from_next_page(cur: Sheet, first: list[str], cats: list[int]) -> None:
     """A category merged over items on both sides of a page break is printed in one part only: the
     empty part at the bottom of the page before takes the text of the part on the next page."""
-    covered = {(r, c) for (r0, c0), (r1, c1) in cur.merges for r in range(r0 + 1, r1 + 1)
+    covered = {(r, c) for r0, c0, r1, c1 in cur.merged for r in range(r0 + 1, r1 + 1)
                for c in range(c0, c1 + 1)}
     for c in cats:
         text = (first[c] or "").strip() if c < len(first) else ""
         if not text:
             continue
-        r = len(cur.rows) - 1
+        r = len(cur.grid) - 1
         while r > 0 and (r, c) in covered:
             r -= 1
-        if c < len(cur.rows[r]) and not (cur.rows[r][c] or "").strip():
-            cur.rows[r][c] = first[c]
+        if c < len(cur.grid[r]) and not (cur.grid[r][c] or "").strip():
+            cur.grid[r][c] = first[c]
 
 
-def extract(path: Path, problems: Problems, options=None) -> RawTable:
-    path = Path(path)
+def identify(d: Detected) -> int:
+    return 1 if d.format == "pdf" else 0
+
+
+def extract(source: Path | Detected, problems: Problems, options=None) -> RawTable:
+    path = source_path(source)
     sheets, outside, lines = read_pdf(path, problems)
     if not sheets:
-        from tracker.importers import narrative
-
         text = "\n".join(lines)
-        if narrative.looks_narrative(text) or narrative.looks_task_plan(text):
-            raw = narrative.parse_any(lines, path.name, problems, getattr(options, "unit", ""))
+        if looks_narrative(text) or looks_task_plan(text):
+            raw = parse_any(lines, path.name, problems, getattr(options, "unit", ""))
             if raw.rows:
                 return raw
         raise InputError(Problem("no-table", "PDF 里没有找到带表格线的表格, 也不是编号措施式的方案", file=path.name))
     raw = rows_from_sheets(sheets, file=path.name, problems=problems, fmt="pdf",
                            columns=getattr(options, "columns", None), notes=outside)
     if not raw.title:
-        from tracker.importers.html import _title
         from tracker.plan_builder import join_text
 
         first_page = outside.split("\f")[0] if "\f" in outside else outside

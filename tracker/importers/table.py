@@ -1,6 +1,6 @@
 """Grid -> raw rows: the logic every tabular form shares (xlsx, xls, ods, csv, Word tables).
 
-A form module reads its file into :class:`Sheet` values (cell text as strings, merged ranges) and
+A form module reads its file into :class:`tracker.sheets.Sheet` values (cells, merged ranges) and
 calls :func:`rows_from_sheets`. What is handled here, in the order a sheet is read:
 
 * **Merged cells.** A value in a merged range applies to every cell of the range: a category cell
@@ -35,14 +35,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tracker.importers.headers import header_role, kind_is_mandatory, norm_header, settle_roles
 from tracker.model import RawRow, RawTable, Where
 from tracker.problems import InputError, Problems, a1
+from tracker.sheets import Sheet
 from tracker.units import says_first_leads
 
-__all__ = ["Sheet", "cell_text", "header_role", "rows_from_sheets"]
+__all__ = ["cell_text", "header_role", "rows_from_sheets"]
 
 HEADER_SCAN = 20  # rows searched for the header, from the top of each sheet
 
@@ -59,15 +60,6 @@ SECTION_NO_ONLY = re.compile(rf"^\s*[(\uff08]?\s*([{CN_NUM}]+)\s*[)\uff09]?\s*[�
 FOOTNOTE = re.compile(r"^\s*(注|备注|说明|附注|填表说明)\s*(\d+\s*)?[:\uff1a]")
 ATTACHMENT = re.compile(r"^\s*附\s*(件|表)\s*\d*\s*[:\uff1a]?\s*$")
 CONT = re.compile(r"[(\uff08]\s*续\s*表?\s*[)\uff09]")
-
-
-@dataclass
-class Sheet:
-    """One grid read from a file: cell text by 0-based row and column, plus merged ranges."""
-
-    name: str
-    rows: list[list[str]]
-    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # inclusive
 
 
 def cell_text(value) -> str:
@@ -96,9 +88,9 @@ class _Grid:
 
     def __init__(self, sheet: Sheet):
         self.name = sheet.name
-        rows = [[cell_text(v) for v in r] for r in sheet.rows]
+        rows = [[cell_text(v) for v in r] for r in sheet.grid]
         width = max((len(r) for r in rows), default=0)
-        for _start, (r1, c1) in sheet.merges:
+        for _r0, _c0, r1, c1 in sheet.merged:
             width = max(width, c1 + 1)
             while len(rows) <= r1:
                 rows.append([])
@@ -106,7 +98,7 @@ class _Grid:
         self.rows = [r + [""] * (width - len(r)) for r in rows]
         self.origin: dict[tuple[int, int], tuple[int, int]] = {}
         self.span: dict[tuple[int, int], tuple[int, int]] = {}  # origin -> (last row, last col)
-        for (r0, c0), (r1, c1) in sheet.merges:
+        for r0, c0, r1, c1 in sheet.merged:
             if r0 >= len(self.rows) or c0 >= width:
                 continue
             value = self.rows[r0][c0]
