@@ -549,9 +549,7 @@ class Tracker:
     # -- the contact book (联络员名册) -----------------------------------------------------------------
     def contact_book(self) -> dict[str, dict]:
         """unit -> {unit, name, phone, email, updated_at}."""
-        from tracker.contacts import load_contacts
-
-        return load_contacts(self.store)
+        return self.store.load_contacts()
 
     def contacts(self) -> list[dict]:
         """``tracker units contacts --json``'s ``contacts``, by unit name."""
@@ -559,7 +557,7 @@ class Tracker:
 
     def set_contact(self, unit: str, name: str = "", phone: str = "", email: str = "") -> dict | None:
         """Set UNIT's contact (its canonical name); all three empty removes it. Returns the contact."""
-        from tracker.contacts import EMAIL, ContactRow, save_contacts
+        from tracker.contacts import EMAIL, ContactRow
 
         canon = self.registry.canonical(unit or "")
         if not canon:
@@ -567,7 +565,7 @@ class Tracker:
         name, phone, email = (str(x or "").strip() for x in (name, phone, email))
         if email and not EMAIL.match(email):
             raise UsageError(f"“{email}”不是电子邮箱地址")
-        save_contacts(self.store, [ContactRow(canon, name, phone, email)])
+        self.store.save_contacts([ContactRow(canon, name, phone, email)])
         return self.contact_book().get(canon)
 
     def known_units(self) -> set[str]:
@@ -589,7 +587,7 @@ class Tracker:
         skipped with a warning naming the row. Raises InputError for a file without such a table."""
         import tempfile
 
-        from tracker.contacts import read_contacts, save_contacts
+        from tracker.contacts import read_contacts
 
         if isinstance(source, bytes | bytearray):
             with tempfile.TemporaryDirectory(prefix="tracker-contacts-") as tmp:
@@ -615,7 +613,7 @@ class Tracker:
                 continue
             c.unit = canon
             keep.append(c)
-        save_contacts(self.store, keep)
+        self.store.save_contacts(keep)
         book = self.contact_book()
         res.stored = [book[u] for u in dict.fromkeys(c.unit for c in keep) if u in book]
         return res
@@ -724,7 +722,7 @@ class Tracker:
         role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
         every file it sent this period with its outcome and receipt. Only this unit's data."""
         from tracker.assignments import assign
-        from tracker.links import link_problems_for, sent_through
+        from tracker.links import link_problems_for
         from tracker.model import LEAD, ROLE_LABEL
         from tracker.returns import stored_outcome
         from tracker.templates import STATUSES, previous_returns
@@ -760,9 +758,7 @@ class Tracker:
                           "role_label": ROLE_LABEL[role], "previous": answers(pr), "current": answers(cur),
                           "targets": mine_t})
         sent = []
-        with self.store.read() as conn:
-            files = sent_through(conn, link.unit, link.period)
-        for f in files:
+        for f in self.store.sent_through(link.unit, link.period):
             fo = stored_outcome(self.workspace, f["sha256"])
             wrong = link_problems_for(fo, link)
             if wrong:  # another unit's (or period's) file accepted before, sent through this link

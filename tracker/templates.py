@@ -118,12 +118,9 @@ def _row_height(values: list[tuple[str, int]]) -> float:
 
 def previous_returns(store, period, units: list[str] | None = None) -> dict[str, dict[str, dict]]:
     """unit -> item id -> the latest accepted row of an earlier quarter of the same year."""
-    from tracker.store import current_return_rows
-
     out: dict[str, dict[str, dict]] = {}
     wanted = None if units is None else set(units)
-    with store.read() as conn:
-        rows = current_return_rows(conn, year=period.year)
+    rows = store.current_return_rows(year=period.year)
     for r in sorted(rows, key=lambda r: r["period"]):
         if r["period"] >= str(period) or (wanted is not None and r["unit"] not in wanted):
             continue

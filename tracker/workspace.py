@@ -250,6 +250,12 @@ class _HeldStore:
     def close(self) -> None:  # the owner (Tracker) closes it
         pass
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
     def __getattr__(self, name):
         return getattr(self.real, name)
 
@@ -453,12 +459,14 @@ def add_alias(ws: Workspace, old: str, new: str, replace: bool = False) -> dict:
 
 
 def find_workspace(path: str | os.PathLike | None = None, db_url: str | None = None) -> Workspace:
-    """The workspace at path (default: $TRACKER_WORKSPACE, else the current directory)."""
-    root = Path(path or os.environ.get("TRACKER_WORKSPACE") or ".").resolve()
+    """The workspace at path (default: the current directory), with the store at ``db_url``
+    (default: tracker.toml's [store] url, else the workspace's tracker.db). The environment
+    (``TRACKER_WORKSPACE``, ``TRACKER_DB``) is the CLI's to read."""
+    root = Path(path or ".").resolve()
     if not (root / CONFIG_NAME).exists():
         raise UsageError(f"{root} 不是 tracker 工作区 (没有 {CONFIG_NAME}); 请先运行 tracker init,"
                          " 或用 -w 指定工作区。")
-    return Workspace(root, db_url or os.environ.get("TRACKER_DB") or _configured_url(root) or default_db_url(root))
+    return Workspace(root, db_url or _configured_url(root) or default_db_url(root))
 
 
 def _configured_url(root: Path) -> str:
