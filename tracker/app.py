@@ -450,6 +450,7 @@ class Tracker:
 
         if period:
             period = str(self.parse_period(period))
+        self._collect_folders(inbox=not paths)
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
                        period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"))
 
@@ -665,9 +666,16 @@ class Tracker:
         record(self.workspace, link.nonce, fo.sha256 or None, "file")
         return fo
 
+    def _collect_folders(self, inbox: bool = False) -> None:
+        """The folders collect writes into (archive/, outbox/; inbox/ when it is the source), made
+        before it runs: the workspace's folder properties only name them."""
+        for name in ("archive", "outbox") + (("inbox",) if inbox else ()):
+            self.workspace.folder(name)
+
     def _collect_bound(self, path: Path, link, today: date | None):
         from tracker.returns import Collector
 
+        self._collect_folders()
         c = Collector(self.workspace, received=today, link=(link.unit, link.period))
         try:
             fo = c.collect_file(path)
@@ -691,6 +699,7 @@ class Tracker:
             raise UsageError("表单内容无效")
         doc = form_json(link.unit, link.period, answers)
         json_sha = sha256(doc)
+        self._collect_folders()
         archive_file(self.workspace, json_sha, ".json", doc)  # before anything else happens
         data = form_workbook(self.workspace, link.unit, link.period, answers)
         with tempfile.TemporaryDirectory(prefix="tracker-form-") as tmp:

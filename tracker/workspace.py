@@ -110,25 +110,27 @@ class Workspace:
         return self.root / CONFIG_NAME
 
     def folder(self, name: str) -> Path:
+        """The folder ``name`` of the workspace, made if missing: for an action about to write there
+        (the properties below only name the folders; reading them creates nothing)."""
         p = self.root / name
         p.mkdir(parents=True, exist_ok=True)
         return p
 
     @property
     def inbox(self) -> Path:
-        return self.folder("inbox")
+        return self.root / "inbox"
 
     @property
     def outbox(self) -> Path:
-        return self.folder("outbox")
+        return self.root / "outbox"
 
     @property
     def archive(self) -> Path:
-        return self.folder("archive")
+        return self.root / "archive"
 
     @property
     def reports(self) -> Path:
-        return self.folder("reports")
+        return self.root / "reports"
 
     # -- configuration -------------------------------------------------------------------------
     def config_doc(self):
