@@ -19,6 +19,9 @@ from sqlalchemy import select
 
 from tracker.model import Plan
 from tracker.problems import WorkspaceError
+
+# ``plans`` and ``contacts`` are modules of this package: their tables are tracker.store.schema's (the
+# other tables are re-exported here too, as before the split).
 from tracker.store import backup as _backup
 from tracker.store import contacts as _contacts
 from tracker.store import history as _history
@@ -42,14 +45,12 @@ from tracker.store.schema import (
     SCHEMA_VERSION,
     SCHEMA_VERSION_KEY,
     WRITE_LOCK,
-    contacts,
     item_units,
     items,
     link_files,
     link_nonces,
     meta,
     metadata,
-    plans,
     received,
     return_events,
     return_rows,
@@ -327,7 +328,7 @@ class Store:
 
 
 __all__ = ["Store", "SavedVersion", "plan_content", "now_iso", "current_return_rows", "insert_ignore",
-           "display_url", "sqlite_path", "sqlite_integrity", "store_error", "metadata", "meta", "plans",
+           "display_url", "sqlite_path", "sqlite_integrity", "store_error", "metadata", "meta",
            "items", "item_units", "targets", "received", "returns", "return_events", "return_rows",
-           "return_targets", "contacts", "link_nonces", "link_files", "MIGRATIONS", "SCHEMA_VERSION",
+           "return_targets", "link_nonces", "link_files", "MIGRATIONS", "SCHEMA_VERSION",
            "SCHEMA_VERSION_KEY", "WRITE_LOCK"]
