@@ -145,12 +145,9 @@ def make_workspace(root: Path, items: int, units: int, seed: int) -> dict:
     reg_file = root.parent / "registry.toml"
     reg_file.write_text(tomlkit.dumps(registry), encoding="utf-8")
     load_registry_file(ws, reg_file)
-    store = ws.store()
-    try:
+    with ws.store() as store:
         store.save_plan(plan)
         n = seed_history(store, plan, Registry.from_config(ws.config()), [parse_period(p) for p in HISTORY])
-    finally:
-        store.close()
     return {"items": len(plan.items), "history_returns": n}
 
 

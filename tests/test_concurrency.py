@@ -46,7 +46,7 @@ def canonical_dump(ws) -> dict:
     """The store without volatile ids and timestamps: returns, rows, targets, received, plans."""
     from sqlalchemy import select
 
-    from tracker.store import plans, received, return_rows, return_targets, returns
+    from tracker.store.schema import plans, received, return_rows, return_targets, returns
 
     store = ws.store()
     try:

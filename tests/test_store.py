@@ -77,7 +77,7 @@ def test_a_version_1_store_is_migrated_to_the_current_schema(db_url):
     """A store made by schema 1 (before the indexes) is brought up to date, data kept."""
     from sqlalchemy import create_engine, inspect
 
-    from tracker import store as st
+    from tracker.store import schema as st
 
     eng = create_engine(db_url)
     with eng.begin() as conn:  # schema 1 exactly as migration 1 made it, without later indexes
@@ -103,7 +103,7 @@ def test_a_version_2_store_gets_the_contact_and_link_tables(db_url):
     the migration creates exactly its own tables, so it runs after any other one."""
     from sqlalchemy import create_engine, inspect
 
-    from tracker import store as st
+    from tracker.store import schema as st
 
     s = Store(db_url)
     s.save_plan(small_plan())
@@ -139,7 +139,7 @@ def test_a_version_2_store_gets_withdrawals_and_keeps_its_returns(db_url):
     """Schema 5 (issue 10) adds returns.withdrawn_at and return_events to a schema-2 store, data kept."""
     from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, inspect, text
 
-    from tracker import store as st
+    from tracker.store import schema as st
 
     eng = create_engine(db_url)
     with eng.begin() as conn:  # schema 2 as it was: returns without withdrawn_at, no return_events
@@ -194,7 +194,7 @@ def test_a_version_2_store_gets_the_label_and_subcategory_columns(db_url):
 
     from sqlalchemy import create_engine, inspect, text
 
-    from tracker import store as st
+    from tracker.store import schema as st
 
     eng = create_engine(db_url)
     with eng.begin() as conn:

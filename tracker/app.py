@@ -450,6 +450,7 @@ class Tracker:
 
         if period:
             period = str(self.parse_period(period))
+        self._collect_folders(inbox=not paths)
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
                        period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"))
 
@@ -549,9 +550,7 @@ class Tracker:
     # -- the contact book (联络员名册) -----------------------------------------------------------------
     def contact_book(self) -> dict[str, dict]:
         """unit -> {unit, name, phone, email, updated_at}."""
-        from tracker.contacts import load_contacts
-
-        return load_contacts(self.store)
+        return self.store.load_contacts()
 
     def contacts(self) -> list[dict]:
         """``tracker units contacts --json``'s ``contacts``, by unit name."""
@@ -559,7 +558,7 @@ class Tracker:
 
     def set_contact(self, unit: str, name: str = "", phone: str = "", email: str = "") -> dict | None:
         """Set UNIT's contact (its canonical name); all three empty removes it. Returns the contact."""
-        from tracker.contacts import EMAIL, ContactRow, save_contacts
+        from tracker.contacts import EMAIL, ContactRow
 
         canon = self.registry.canonical(unit or "")
         if not canon:
@@ -567,7 +566,7 @@ class Tracker:
         name, phone, email = (str(x or "").strip() for x in (name, phone, email))
         if email and not EMAIL.match(email):
             raise UsageError(f"“{email}”不是电子邮箱地址")
-        save_contacts(self.store, [ContactRow(canon, name, phone, email)])
+        self.store.save_contacts([ContactRow(canon, name, phone, email)])
         return self.contact_book().get(canon)
 
     def known_units(self) -> set[str]:
@@ -589,7 +588,7 @@ class Tracker:
         skipped with a warning naming the row. Raises InputError for a file without such a table."""
         import tempfile
 
-        from tracker.contacts import read_contacts, save_contacts
+        from tracker.contacts import read_contacts
 
         if isinstance(source, bytes | bytearray):
             with tempfile.TemporaryDirectory(prefix="tracker-contacts-") as tmp:
@@ -615,7 +614,7 @@ class Tracker:
                 continue
             c.unit = canon
             keep.append(c)
-        save_contacts(self.store, keep)
+        self.store.save_contacts(keep)
         book = self.contact_book()
         res.stored = [book[u] for u in dict.fromkeys(c.unit for c in keep) if u in book]
         return res
@@ -667,9 +666,16 @@ class Tracker:
         record(self.workspace, link.nonce, fo.sha256 or None, "file")
         return fo
 
+    def _collect_folders(self, inbox: bool = False) -> None:
+        """The folders collect writes into (archive/, outbox/; inbox/ when it is the source), made
+        before it runs: the workspace's folder properties only name them."""
+        for name in ("archive", "outbox") + (("inbox",) if inbox else ()):
+            self.workspace.folder(name)
+
     def _collect_bound(self, path: Path, link, today: date | None):
         from tracker.returns import Collector
 
+        self._collect_folders()
         c = Collector(self.workspace, received=today, link=(link.unit, link.period))
         try:
             fo = c.collect_file(path)
@@ -693,6 +699,7 @@ class Tracker:
             raise UsageError("表单内容无效")
         doc = form_json(link.unit, link.period, answers)
         json_sha = sha256(doc)
+        self._collect_folders()
         archive_file(self.workspace, json_sha, ".json", doc)  # before anything else happens
         data = form_workbook(self.workspace, link.unit, link.period, answers)
         with tempfile.TemporaryDirectory(prefix="tracker-form-") as tmp:
@@ -724,7 +731,7 @@ class Tracker:
         role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
         every file it sent this period with its outcome and receipt. Only this unit's data."""
         from tracker.assignments import assign
-        from tracker.links import link_problems_for, sent_through
+        from tracker.links import link_problems_for
         from tracker.model import LEAD, ROLE_LABEL
         from tracker.returns import stored_outcome
         from tracker.templates import STATUSES, previous_returns
@@ -760,9 +767,7 @@ class Tracker:
                           "role_label": ROLE_LABEL[role], "previous": answers(pr), "current": answers(cur),
                           "targets": mine_t})
         sent = []
-        with self.store.read() as conn:
-            files = sent_through(conn, link.unit, link.period)
-        for f in files:
+        for f in self.store.sent_through(link.unit, link.period):
             fo = stored_outcome(self.workspace, f["sha256"])
             wrong = link_problems_for(fo, link)
             if wrong:  # another unit's (or period's) file accepted before, sent through this link

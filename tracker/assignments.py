@@ -89,11 +89,8 @@ def period_assignment(ws, period):
     from tracker.units import Registry
 
     p = parse_period(str(period))
-    store = ws.store()
-    try:
+    with ws.store() as store:
         plan = store.load_plan(year=p.year)
-    finally:
-        store.close()
     if plan is None:
         raise UsageError(f"工作区里没有 {p.year} 年的计划; 请先运行 tracker plan import")
     return p, plan, assign(plan, Registry.from_config(ws.config()))

@@ -48,21 +48,6 @@ def _files(root: Path, dest: Path | None):
         yield p, rel.as_posix()
 
 
-def dump_store(store) -> dict:
-    """Every table as {columns, rows}, rows sorted (one read transaction)."""
-    from sqlalchemy import select
-
-    from tracker.store import metadata
-
-    out = {}
-    with store.read() as conn:
-        for table in metadata.sorted_tables:
-            cols = [c.name for c in table.columns]
-            rows = [list(r) for r in conn.execute(select(table).order_by(*table.primary_key.columns))]
-            out[table.name] = {"columns": cols, "rows": rows}
-    return out
-
-
 def default_name(ws) -> str:
     return f"{ws.root.name}-备份-{datetime.now():%Y%m%d-%H%M%S}.zip"
 
@@ -82,11 +67,8 @@ def backup(ws, dest: Path | None = None) -> dict:
         dest = dest / default_name(ws)
     if dest.exists():
         raise Refused(f"{dest} 已存在, 未覆盖; 请另选文件名。")
-    store = ws.store()
-    try:
-        data = dump_store(store)
-    finally:
-        store.close()
+    with ws.store() as store:
+        data = store.dump_tables()
     secret = (ws.root / SECRET_NAME)
     key = bytes.fromhex(secret.read_text(encoding="ascii").strip()) if secret.exists() else b""
     manifest = {"format": FORMAT, "tracker": __version__, "schema": SCHEMA_VERSION,
@@ -162,7 +144,7 @@ def restore(archive: Path, directory: Path, db_url: str | None = None) -> dict:
     """Bring a backup back into ``directory`` (missing or empty). Returns {workspace, db_url,
     files, tables}. Refused (nothing written) if the folder is not empty, the archive is not a
     backup, or the target store already holds data."""
-    from tracker.store import SCHEMA_VERSION, Store, metadata
+    from tracker.store import SCHEMA_VERSION, Store
     from tracker.workspace import Workspace, _configured_url, default_db_url
 
     manifest, dump, files = _read_archive(Path(archive))
@@ -182,11 +164,11 @@ def restore(archive: Path, directory: Path, db_url: str | None = None) -> dict:
         url = db_url or _configured_url(directory) or default_db_url(directory)
         if db_url:  # remembered, as init --db does: later commands use the restored store
             _remember_url(Workspace(directory.resolve(), url), db_url)
-        store = Store(url)
-        try:
-            _load(store, dump, metadata)
-        finally:
-            store.close()
+        with Store(url) as store:
+            full = store.load_tables(dump)
+        if full is not None:
+            raise Refused(f"目标数据库 {url.split('@')[-1]} 中已有数据 (表 {full}), 未恢复; "
+                          "请用 --db 指定一个空的数据库。")
     except BaseException:
         for p in written:  # leave the folder as it was: empty
             p.unlink(missing_ok=True)
@@ -202,36 +184,3 @@ def _remember_url(ws, url: str) -> None:
     doc = ws.config_doc()
     doc.setdefault("store", tomlkit.table())["url"] = url
     ws.save_config_doc(doc)
-
-
-def _load(store, dump: dict, metadata) -> None:
-    from sqlalchemy import func, select, text
-
-    from tracker.store import SCHEMA_VERSION_KEY
-
-    with store.begin() as conn:
-        for table in metadata.sorted_tables:
-            if table.name == "meta":
-                continue
-            if conn.execute(select(func.count()).select_from(table)).scalar():
-                raise Refused(f"目标数据库 {store.url.split('@')[-1]} 中已有数据 (表 {table.name}), 未恢复; "
-                              "请用 --db 指定一个空的数据库。")
-        for table in metadata.sorted_tables:
-            got = dump.get(table.name)
-            if not got:
-                continue
-            cols = [c for c in got["columns"] if c in table.columns]
-            rows = [dict(zip(got["columns"], r, strict=True)) for r in got["rows"]]
-            rows = [{c: r[c] for c in cols} for r in rows
-                    if not (table.name == "meta" and r.get("key") == SCHEMA_VERSION_KEY)]
-            if table.name == "meta":
-                for r in rows:
-                    conn.execute(table.delete().where(table.c.key == r["key"]))
-            if rows:
-                conn.execute(table.insert(), rows)
-        if store.engine.dialect.name == "postgresql":
-            for table in metadata.sorted_tables:
-                idc = table.c.get("id")
-                if idc is not None and idc.autoincrement is True:
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                      f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))

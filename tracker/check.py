@@ -29,18 +29,19 @@ LOW_DISK = 100 * 1024 * 1024  # bytes free below which collect may fail midway
 
 
 def check_workspace(path=None, db_url: str | None = None) -> dict:
-    """Every finding about the workspace at path: {workspace, store, ok, problems: [{code,
+    """Every finding about the workspace at path (default: the current directory), with the store
+    at ``db_url`` (default: the configured one): {workspace, store, ok, problems: [{code,
     severity, message, fix, file}], backups: [...], restore}. Never raises for a broken workspace."""
     from tracker.workspace import CONFIG_NAME, FOLDERS, _configured_url, default_db_url, load_config
 
-    root = Path(path or os.environ.get("TRACKER_WORKSPACE") or ".").resolve()
+    root = Path(path or ".").resolve()
     out: list[dict] = []
 
     def add(code, message, fix="", file="", severity="error"):
         out.append({"code": code, "severity": severity, "message": message, "fix": fix, "file": str(file)})
 
     cfg = root / CONFIG_NAME
-    url = db_url or os.environ.get("TRACKER_DB") or ""
+    url = db_url or ""
     if not cfg.exists():
         add("config-missing", f"{root} 中没有 {CONFIG_NAME}: 不是 tracker 工作区, 或配置文件被删除",
             "如是工作区, 从备份或副本恢复 tracker.toml; 否则运行 tracker init", cfg)
@@ -69,7 +70,7 @@ def check_workspace(path=None, db_url: str | None = None) -> dict:
 
 
 def _check_store(url: str, add) -> None:
-    from tracker.store import Store, sqlite_path
+    from tracker.store import Store, sqlite_integrity, sqlite_path
 
     path = sqlite_path(url)
     if path is not None:
@@ -82,7 +83,7 @@ def _check_store(url: str, add) -> None:
             add("store-damaged", f"数据库文件 {path} " + ("是空的 (0 字节)" if not head else "不是 SQLite 数据库 (已损坏或被覆盖)"),
                 "从备份恢复 tracker.db (见下)", path)
             return
-        bad = _integrity(path)
+        bad = sqlite_integrity(path)
         if bad:
             add("store-damaged", f"数据库文件 {path} 已损坏: {bad}", "从备份恢复 tracker.db (见下)", path)
             return
@@ -94,10 +95,8 @@ def _check_store(url: str, add) -> None:
     except Exception as e:  # a driver error not yet described: still a finding, never a traceback
         add("store-unusable", f"无法打开数据库: {type(e).__name__}: {str(e)[:120]}", "检查数据库配置", path or "")
         return
-    try:
+    with store:
         _check_received(store, add)
-    finally:
-        store.close()
 
 
 def _head(path: Path) -> bytes | None:
@@ -108,50 +107,29 @@ def _head(path: Path) -> bytes | None:
         return None
 
 
-def _integrity(path: Path) -> str:
-    """'' when SQLite's integrity check passes; else its first findings (the file opened read-only)."""
-    import sqlite3
-
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as e:
-        return str(e)
-    return "" if rows == ["ok"] else "; ".join(rows)[:200]
-
-
 def _check_received(store, add) -> None:
-    from sqlalchemy import select
-
-    from tracker.store import received
+    from tracker.store import sqlite_path
 
     root = None
-    with store.read() as conn:
-        rows = conn.execute(select(received.c.sha256, received.c.file_name, received.c.archived_as,
-                                   received.c.outcome)).all()
+    rows = store.received_files()
     if store.url.startswith("sqlite"):
-        from tracker.store import sqlite_path
-
         root = sqlite_path(store.url).parent
-    pending = [r.file_name for r in rows if r.outcome == "pending"]
+    pending = [r["file_name"] for r in rows if r["outcome"] == "pending"]
     if pending:
         add("collect-interrupted", f"有 {len(pending)} 个文件收到后未处理完 (收集被中断): {'、'.join(pending[:5])}"
             + (" 等" if len(pending) > 5 else ""), "重新运行 tracker collect (同样的文件), 会从中断处继续", severity="warning")
     if root is None:
         return
     for r in rows:
-        p = root / r.archived_as
+        p = root / r["archived_as"]
         try:
             digest = hashlib.sha256(p.read_bytes()).hexdigest()
         except OSError:
-            add("archive-missing", f"存档文件 {r.archived_as} ({r.file_name}) 不见了",
+            add("archive-missing", f"存档文件 {r['archived_as']} ({r['file_name']}) 不见了",
                 "从备份恢复 archive/ 目录 (见下); 或把原文件重新收集一次", p)
             continue
-        if digest != r.sha256:
-            add("archive-damaged", f"存档文件 {r.archived_as} ({r.file_name}) 的内容与收到时不同 (已损坏或被改动)",
+        if digest != r["sha256"]:
+            add("archive-damaged", f"存档文件 {r['archived_as']} ({r['file_name']}) 的内容与收到时不同 (已损坏或被改动)",
                 "从备份恢复 archive/ 目录 (见下)", p)
 
 

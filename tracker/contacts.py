@@ -3,7 +3,8 @@
 Kept in the store (table ``contacts``, schema 3), not in tracker.toml: it is data about the
 departments (a few hundred rows a clerk imports and the web app edits), not the office's settings,
 and it is written by uploads while tracker.toml is edited by hand. Units are stored under the
-registry's canonical name, so an alias or a reorganisation finds the same contact.
+registry's canonical name, so an alias or a reorganisation finds the same contact (the store
+reads and writes them: ``Store.load_contacts`` / ``Store.save_contacts``).
 
 :func:`read_contacts` reads the table a clerk already has (.xlsx/.xls/.ods or a .csv saved by
 Excel on Chinese Windows): the header row is the first of the first rows that names a unit column
@@ -128,35 +129,4 @@ def read_contacts(path: Path) -> tuple[list[ContactRow], Problems]:
     return out, problems
 
 
-# -- the store ---------------------------------------------------------------------------------------
-def load_contacts(store) -> dict[str, dict]:
-    """unit -> {unit, name, phone, email, updated_at}, by unit name."""
-    from sqlalchemy import select
-
-    from tracker.store import contacts
-
-    with store.read() as conn:
-        rows = conn.execute(select(contacts).order_by(contacts.c.unit)).mappings().all()
-    return {r["unit"]: dict(r) for r in rows}
-
-
-def save_contacts(store, rows: list[ContactRow]) -> None:
-    """Store (replace) the contacts of these units in one transaction; a row with nothing in it
-    removes the unit's contact."""
-    from sqlalchemy import delete
-
-    from tracker.store import contacts, now_iso
-
-    at = now_iso()
-    with store.begin() as conn:
-        units = list(dict.fromkeys(c.unit for c in rows))
-        if units:
-            conn.execute(delete(contacts).where(contacts.c.unit.in_(units)))
-        last = {c.unit: c for c in rows}  # the last row of a unit wins
-        new = [{"unit": c.unit, "name": c.name, "phone": c.phone, "email": c.email, "updated_at": at}
-               for c in last.values() if c.name or c.phone or c.email]
-        if new:
-            conn.execute(contacts.insert(), new)
-
-
-__all__ = ["read_contacts", "ContactRow", "header_columns", "HEADER_WORDS", "load_contacts", "save_contacts"]
+__all__ = ["read_contacts", "ContactRow", "header_columns", "HEADER_WORDS"]

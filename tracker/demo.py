@@ -88,7 +88,8 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     config = ws.config()
     registry = Registry.from_config(config)
     plan, problems = import_plan(sample_file("guangzhou-2007.xlsx"), registry=registry)
-    ws.store().save_plan(plan)
+    with ws.store() as store:
+        store.save_plan(plan)
     echo(f"[1/3] 导入计划: {plan.name} — {len(plan.items)} 项任务, {len(plan.units())} 个单位")
 
     rng = random.Random(seed)

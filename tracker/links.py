@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -131,48 +130,13 @@ def template_units(ws, period) -> list[str]:
     return period_assignment(ws, period)[2].units
 
 
-def _live_nonces(conn, period: str, units: list[str] | None = None) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from tracker.store import link_nonces
-
-    q = select(link_nonces.c.unit, link_nonces.c.nonce).where(
-        link_nonces.c.period == period, link_nonces.c.revoked_at.is_(None))
-    if units is not None:
-        q = q.where(link_nonces.c.unit.in_(units))
-    return {u: n for u, n in conn.execute(q)}
-
-
-def _new_nonce(conn, unit: str, period: str) -> str:
-    from tracker.store import link_nonces, now_iso
-
-    nonce = secrets.token_hex(8)
-    conn.execute(link_nonces.insert().values(nonce=nonce, unit=unit, period=period, issued_at=now_iso()))
-    return nonce
-
-
 def issue(ws, period, units: list[str]) -> dict[str, str]:
     """unit -> its live nonce for PERIOD, issuing one where there is none (one transaction; when
     another process issued one meanwhile, the unique index on live nonces refuses ours and the
     transaction is read again)."""
-    from sqlalchemy.exc import IntegrityError
-
     period = str(period)
-    store = ws.store()
-    try:
-        for attempt in range(3):
-            try:
-                with store.begin() as conn:
-                    live = _live_nonces(conn, period, list(units))
-                    for u in units:
-                        if u not in live:
-                            live[u] = _new_nonce(conn, u, period)
-                break
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-    finally:
-        store.close()
+    with ws.store() as store:
+        live = store.issue_links(period, list(units))
     return {u: live[u] for u in units}
 
 
@@ -195,10 +159,7 @@ def links_for(ws, period, units: list[str] | None = None) -> list[Link]:
 
 def revoke(ws, period, unit: str) -> Link:
     """Revoke UNIT's link for PERIOD and issue a new one (returned)."""
-    from sqlalchemy import update
-
     from tracker.periods import parse_period
-    from tracker.store import link_nonces, now_iso
     from tracker.units import Registry
 
     period = str(parse_period(str(period)))
@@ -207,26 +168,17 @@ def revoke(ws, period, unit: str) -> Link:
     units = template_units(ws, period)
     if canon not in units:
         raise UsageError(f"单位“{unit}”在 {period[:4]} 年计划中没有任务, 没有填报链接")
-    store = ws.store()
-    try:
-        with store.begin() as conn:
-            # every live link of the unit, also one signed with a name it had before an alias
-            names = [u for u in _live_nonces(conn, period) if registry.canonical(u) == canon]
-            conn.execute(update(link_nonces).where(link_nonces.c.unit.in_(names), link_nonces.c.period == period,
-                                                   link_nonces.c.revoked_at.is_(None)).values(revoked_at=now_iso()))
-            _new_nonce(conn, canon, period)
-    finally:
-        store.close()
+    with ws.store() as store:
+        # every live link of the unit, also one signed with a name it had before an alias
+        store.revoke_links(period, lambda name: registry.canonical(name) == canon, canon)
     return links_for(ws, period, [canon])[0]
 
 
 def _lookup(ws, token: str) -> dict:
     """The ``link_nonces`` row of a token we signed; LinkNotFound (404) otherwise."""
     from itsdangerous import BadData
-    from sqlalchemy import select
 
     from tracker.periods import parse_period
-    from tracker.store import link_nonces
 
     s = serializer(ws.secret())
     token = str(token or "").strip()
@@ -238,15 +190,11 @@ def _lookup(ws, token: str) -> dict:
         raise LinkNotFound("没有这个填报链接: 链接不完整或被改动过。请核对链接, 或向办公室索取。") from None
     if s.dumps({"u": unit, "p": period, "n": nonce}) != token:  # only the exact form we issue
         raise LinkNotFound("没有这个填报链接: 链接不完整或被改动过。请核对链接, 或向办公室索取。")
-    store = ws.store()
-    try:
-        with store.read() as conn:
-            row = conn.execute(select(link_nonces).where(link_nonces.c.nonce == nonce)).mappings().first()
-    finally:
-        store.close()
+    with ws.store() as store:
+        row = store.link_nonce(nonce)
     if row is None or row["unit"] != unit or row["period"] != period:
         raise LinkNotFound("没有这个填报链接。请向办公室索取本单位的链接。")
-    return dict(row)
+    return row
 
 
 def resolve(ws, token: str, today: date | None = None) -> Resolved:
@@ -279,59 +227,18 @@ def rate_ok(ws, token: str, now: datetime | None = None) -> bool:
     """Whether another upload may come through this link now: fewer than ``[web] uploads_per_hour``
     (default 30) files and forms recorded for it in the last hour. LinkNotFound for a token we did
     not sign (expiry and revocation are :func:`resolve`'s to judge)."""
-    from sqlalchemy import func, select
-
-    from tracker.store import link_files
-
     nonce = _lookup(ws, token)["nonce"]
     now = now or datetime.now()
     limit = web_settings(ws.config())["uploads_per_hour"]
-    store = ws.store()
-    try:
-        with store.read() as conn:
-            n = conn.execute(select(func.count()).select_from(link_files).where(
-                link_files.c.nonce == nonce, link_files.c.at > _ago(now, 1))).scalar()
-    finally:
-        store.close()
+    with ws.store() as store:
+        n = store.link_uploads_since(nonce, _ago(now, 1))
     return n < limit
 
 
 def record(ws, nonce: str, sha256: str | None, kind: str = "file", now: datetime | None = None) -> None:
-    from tracker.store import link_files
-
     at = (now or datetime.now()).isoformat(timespec="seconds")
-    store = ws.store()
-    try:
-        with store.begin() as conn:
-            conn.execute(link_files.insert().values(nonce=nonce, sha256=sha256, at=at, kind=kind))
-    finally:
-        store.close()
-
-
-def sent_through(conn, unit: str, period: str) -> list[dict]:
-    """Files sent for (unit, period): through any of the unit's links for it, and the unit's own
-    workbooks received otherwise (e-mail, OA: ``tracker collect``), except one that was rejected
-    after it came through another unit's link (that one is the other unit's business: it is on the
-    other unit's page). [{sha256, at, received_at, via_link, kind}] oldest first."""
-    from sqlalchemy import select
-
-    from tracker.store import link_files, link_nonces, received
-
-    mine = select(link_nonces.c.nonce).where(link_nonces.c.unit == unit, link_nonces.c.period == period)
-    out: dict[str, dict] = {}
-    for sha, at, kind, day in conn.execute(
-            select(link_files.c.sha256, link_files.c.at, link_files.c.kind, received.c.received_at)
-            .join(received, received.c.sha256 == link_files.c.sha256)
-            .where(link_files.c.nonce.in_(mine)).order_by(link_files.c.at, link_files.c.id)):
-        out.setdefault(sha, {"sha256": sha, "at": at, "received_at": day, "via_link": True, "kind": kind})
-    others = set(conn.execute(select(link_files.c.sha256).where(
-        link_files.c.sha256.is_not(None), link_files.c.nonce.not_in(mine))).scalars())
-    for sha, at, outcome in conn.execute(select(received.c.sha256, received.c.received_at, received.c.outcome)
-                                         .where(received.c.unit == unit, received.c.period == period)):
-        if sha not in out and not (sha in others and outcome == "rejected"):
-            out[sha] = {"sha256": sha, "at": at, "received_at": at, "via_link": False, "kind": "file"}
-    # by the office's date (the one receipts show), then by arrival
-    return sorted(out.values(), key=lambda d: (d["received_at"], d["at"]))
+    with ws.store() as store:
+        store.record_link_upload(nonce, sha256, at, kind)
 
 
 def link_problems_for(fo, link) -> list:

@@ -30,6 +30,7 @@ Rules (also in ``docs/status-and-graph.md``):
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
 from tracker.model import LEAD, ROLE_LABEL, Plan
@@ -200,42 +201,18 @@ def category_summary(items: list[dict]) -> list[dict]:
     return out
 
 
-# -- returns received ------------------------------------------------------------------------------
-def received_by_unit(conn, period: Period) -> dict[str, dict]:
-    """unit -> {first, last, returns}: dates (YYYY-MM-DD) of the first and of the current accepted
-    return of the period, and how many accepted returns it sent (corrections included)."""
-    from sqlalchemy import select
-
-    from tracker.store import returns
-
-    out: dict[str, dict] = {}
-    q = select(returns.c.unit, returns.c.received_at, returns.c.superseded_by).where(
-        returns.c.period == str(period), returns.c.withdrawn_at.is_(None)).order_by(  # withdrawn: never counted
-        returns.c.received_at, returns.c.id)
-    for unit, received_at, superseded_by in conn.execute(q):
-        d = out.setdefault(unit, {"first": received_at, "last": None, "returns": 0})
-        d["returns"] += 1
-        if superseded_by is None:
-            d["last"] = received_at
-    return out
-
-
 def default_period(source, today: date | None = None) -> Period:
     """The latest period that has templates (``outbox/PERIOD/``) or returns; else the current quarter."""
-    from sqlalchemy import select
-
-    from tracker.store import received, returns
-
-    store, ws = _store_and_ws(source)
+    with _store_and_ws(source) as (store, ws):
+        of_returns, of_received = store.periods_seen()
     found: set[Period] = set()
-    with store.read() as conn:
-        for (p,) in conn.execute(select(returns.c.period).distinct()):
+    for p in of_returns:
+        found.add(parse_period(p))
+    for p in of_received:
+        try:
             found.add(parse_period(p))
-        for (p,) in conn.execute(select(received.c.period).where(received.c.period.is_not(None)).distinct()):
-            try:
-                found.add(parse_period(p))
-            except Exception:  # a rejected file may carry anything
-                pass
+        except Exception:  # a rejected file may carry anything
+            pass
     if ws is not None:
         outbox = ws.root / "outbox"
         if outbox.is_dir():
@@ -251,11 +228,14 @@ def default_period(source, today: date | None = None) -> Period:
     return Period(today.year, (today.month - 1) // 3 + 1)
 
 
+@contextmanager
 def _store_and_ws(source):
-    """(store, workspace or None) from a Workspace or a Store."""
+    """(store, workspace or None) from a Workspace (its store, closed after) or a Store."""
     if hasattr(source, "store") and callable(source.store) and hasattr(source, "root"):
-        return source.store(), source
-    return source, None
+        with source.store() as store:
+            yield store, source
+    else:
+        yield source, None
 
 
 # -- the period ------------------------------------------------------------------------------------
@@ -270,15 +250,12 @@ def period_status(source, plan: Plan, registry, period: Period, config: dict | N
     :func:`item_progress`), categories (see :func:`category_summary`).
     """
     from tracker.assignments import assign
-    from tracker.store import current_return_rows
 
     config = config or {}
-    store, _ = _store_and_ws(source)
     a = assign(plan, registry)
     due = period.due(config)
-    with store.read() as conn:
-        rows = current_return_rows(conn, period=str(period))
-        got = received_by_unit(conn, period)
+    with _store_and_ws(source) as (store, _):
+        rows, got = store.period_returns(period)
     details = item_progress(plan, a, rows, config, period)
 
     returned = []
@@ -384,4 +361,4 @@ def _short(s: str, n: int = 28) -> str:
 
 
 __all__ = ["item_completion", "item_status", "light", "item_progress", "category_summary",
-           "period_status", "default_period", "format_status", "received_by_unit"]
+           "period_status", "default_period", "format_status"]

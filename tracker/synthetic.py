@@ -87,44 +87,32 @@ def seed_history(store, plan: Plan, registry, periods: list, *, seed: int = 3, s
 
     from tracker.assignments import assign
     from tracker.simulate import DONE_TEXTS, NEXT_TEXTS, PROBLEM_TEXTS, progress_for, status_for
-    from tracker.store import now_iso, received, return_rows, return_targets, returns
 
     rng = random.Random(seed)
     a = assign(plan, registry)
     pid = getattr(plan, "db_id", None) or store.plan_id(year=plan.year)
     pace = {u: rng.choice([0.7, 0.85, 0.95, 1.0, 1.0, 1.05, 1.1]) for u in a.units}
-    n = 0
-    with store.begin() as conn:
-        for period in periods:
-            due = period.due({})
-            for unit in a.units:
-                if rng.random() < skip:
-                    continue
-                sha = hashlib.sha256(f"synthetic {period} {unit}".encode()).hexdigest()
-                day = (due.toordinal() - rng.randint(0, 8)) if rng.random() > 0.1 else due.toordinal() + 3
-                when = type(due).fromordinal(day).isoformat()
-                conn.execute(received.insert().values(
-                    sha256=sha, file_name=f"{period}-{unit}.xlsx", size=0, received_at=when,
-                    archived_as=f"archive/{sha}.xlsx", outcome="accepted", problems="[]", unit=unit,
-                    period=str(period), processed_at=now_iso()))
-                rid = conn.execute(returns.insert().values(
-                    sha256=sha, plan_id=pid, unit=unit, period=str(period), received_at=when,
-                    accepted_at=now_iso())).inserted_primary_key[0]
-                rows, tg = [], []
-                for it, role in a.items_of(unit):
-                    prog = progress_for(period.quarter, pace[unit], rng)
-                    rows.append({"return_id": rid, "item_id": it.id, "role": role,
-                                 "status": status_for(prog, rng), "progress": prog,
-                                 "done": rng.choice(DONE_TEXTS), "problems": rng.choice(PROBLEM_TEXTS),
-                                 "next": rng.choice(NEXT_TEXTS)})
-                    if role == "lead":
-                        for i, t in enumerate(it.targets):
-                            tg.append({"return_id": rid, "item_id": it.id, "idx": i,
-                                       "actual": round(t.value * period.quarter / 4 * pace[unit], 1),
-                                       "note": ""})
-                if rows:
-                    conn.execute(return_rows.insert(), rows)
-                if tg:
-                    conn.execute(return_targets.insert(), tg)
-                n += 1
-    return n
+    records = []
+    for period in periods:
+        due = period.due({})
+        for unit in a.units:
+            if rng.random() < skip:
+                continue
+            sha = hashlib.sha256(f"synthetic {period} {unit}".encode()).hexdigest()
+            day = (due.toordinal() - rng.randint(0, 8)) if rng.random() > 0.1 else due.toordinal() + 3
+            when = type(due).fromordinal(day).isoformat()
+            rows, tg = [], []
+            for it, role in a.items_of(unit):
+                prog = progress_for(period.quarter, pace[unit], rng)
+                rows.append({"item_id": it.id, "role": role,
+                             "status": status_for(prog, rng), "progress": prog,
+                             "done": rng.choice(DONE_TEXTS), "problems": rng.choice(PROBLEM_TEXTS),
+                             "next": rng.choice(NEXT_TEXTS)})
+                if role == "lead":
+                    for i, t in enumerate(it.targets):
+                        tg.append({"item_id": it.id, "idx": i,
+                                   "actual": round(t.value * period.quarter / 4 * pace[unit], 1),
+                                   "note": ""})
+            records.append({"sha256": sha, "file_name": f"{period}-{unit}.xlsx", "unit": unit,
+                            "period": str(period), "received_at": when, "rows": rows, "targets": tg})
+    return store.insert_accepted(pid, records)

@@ -120,12 +120,9 @@ def _row_height(values: list[tuple[str, int]]) -> float:
 
 def previous_returns(store, period, units: list[str] | None = None) -> dict[str, dict[str, dict]]:
     """unit -> item id -> the latest accepted row of an earlier quarter of the same year."""
-    from tracker.store import current_return_rows
-
     out: dict[str, dict[str, dict]] = {}
     wanted = None if units is None else set(units)
-    with store.read() as conn:
-        rows = current_return_rows(conn, year=period.year)
+    rows = store.current_return_rows(year=period.year)
     for r in sorted(rows, key=lambda r: r["period"]):
         if r["period"] >= str(period) or (wanted is not None and r["unit"] not in wanted):
             continue
@@ -141,8 +138,8 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
     from tracker.units import Registry
 
     period = parse_period(str(period))
-    store = ws.store()
-    plan = store.load_plan(year=period.year)
+    with ws.store() as store:
+        plan = store.load_plan(year=period.year)
     if plan is None:
         raise UsageError(f"工作区里没有 {period.year} 年的计划; 请先运行 tracker plan import")
     config = ws.config()
@@ -161,10 +158,10 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
     out_dir = Path(out_dir) if out_dir else ws.outbox / str(period)
     out_dir.mkdir(parents=True, exist_ok=True)
     sweep_stale_tmp(out_dir)  # what a killed run left half-written
-    previous = previous_returns(store, period, chosen)
+    with ws.store() as store:
+        previous = previous_returns(store, period, chosen)
     secret = ws.secret()
     wsid = workspace_id(secret)
-    store.close()
     links = {}
     if config.get("web", {}).get("base_url"):  # each 填报说明 shows the unit's own link
         from tracker.links import links_for

@@ -34,25 +34,21 @@ def _user() -> str:
         return ""
 
 
-def find_sha(conn, ws, file_or_sha: str) -> str:
+def find_sha(store, ws, file_or_sha: str) -> str:
     """The sha256 of a received file named by its path (hashed), its SHA-256 (or a prefix of at
     least 8 hex digits), or its file name as received (if only one file had it)."""
-    from sqlalchemy import select
-
-    from tracker.store import received
-
     text = str(file_or_sha).strip()
     p = Path(text)
     for cand in (p, ws.root / p):
         if cand.is_file():
             return hashlib.sha256(cand.read_bytes()).hexdigest()
     if re.fullmatch(r"[0-9a-fA-F]{8,64}", text):
-        shas = [r[0] for r in conn.execute(select(received.c.sha256).where(received.c.sha256.like(text.lower() + "%")))]
+        shas = store.received_shas(prefix=text)
         if len(shas) == 1:
             return shas[0]
         if len(shas) > 1:
             raise Refused(f"编号 {text} 对应多个文件, 请写得更长一些。未作改动。")
-    shas = [r[0] for r in conn.execute(select(received.c.sha256).where(received.c.file_name == p.name))]
+    shas = store.received_shas(file_name=p.name)
     if len(shas) == 1:
         return shas[0]
     if len(shas) > 1:
@@ -64,90 +60,39 @@ def withdraw(ws, file_or_sha: str, why: str = "", by: str | None = None) -> dict
     """Withdraw the accepted return of a file (see the module docstring). Returns {file, sha256,
     unit, period, received_at, by, at, why, restored: {file, received_at} or None}; raises Refused
     when the file is not an accepted return or was withdrawn already (nothing changes then)."""
-    from sqlalchemy import select, update
-
-    from tracker.store import now_iso, received, return_events, returns
-
     by = _user() if by is None else by
-    store = ws.store()
-    try:
-        with store.begin() as conn:
-            sha = find_sha(conn, ws, file_or_sha)
-            rec = conn.execute(select(received).where(received.c.sha256 == sha)).mappings().first()
-            ret = conn.execute(select(returns).where(returns.c.sha256 == sha)).mappings().first()
-            if ret is None:
-                what = {"rejected": "被退回的文件", "duplicate": "与此前报表内容相同的文件 (未单独录入)",
-                        "pending": "尚未处理完的文件"}.get(rec["outcome"] if rec else "", "未录入的文件")
-                raise Refused(f"“{rec['file_name'] if rec else file_or_sha}”是{what}, 不是已接收的报表, 无需撤回。未作改动。")
-            if ret["withdrawn_at"]:
-                ev = conn.execute(select(return_events).where(return_events.c.return_id == ret["id"])
-                                  .order_by(return_events.c.id.desc())).mappings().first()
-                who = f" (由 {ev['by'] or '未知用户'} 撤回)" if ev else ""
-                raise Refused(f"“{rec['file_name']}”已于 {ret['withdrawn_at']} 撤回{who}。未作改动。")
-            at = now_iso()
-            conn.execute(update(returns).where(returns.c.id == ret["id"]).values(withdrawn_at=at))
-            older = list(conn.execute(select(returns).where(returns.c.superseded_by == ret["id"],
-                                                            returns.c.withdrawn_at.is_(None))
-                                      .order_by(returns.c.received_at.desc(), returns.c.id.desc())).mappings())
-            restored = None
-            if ret["superseded_by"] is None:  # it counted: the latest one it superseded counts again
-                if older:
-                    restored = older[0]
-                    conn.execute(update(returns).where(returns.c.id == restored["id"]).values(superseded_by=None))
-                    heir = restored["id"]
-                else:
-                    heir = None
-            else:
-                heir = ret["superseded_by"]
-            rest = [r["id"] for r in older if restored is None or r["id"] != restored["id"]]
-            if rest:
-                conn.execute(update(returns).where(returns.c.id.in_(rest)).values(superseded_by=heir))
-            conn.execute(update(received).where(received.c.sha256 == sha).values(outcome="withdrawn"))
-            conn.execute(return_events.insert().values(return_id=ret["id"], sha256=sha, action="withdrawn", by=by,
-                                                       at=at, why=why or "",
-                                                       restored=restored["id"] if restored else None))
-            back = None
-            if restored is not None:
-                name = conn.execute(select(received.c.file_name).where(received.c.sha256 == restored["sha256"])).scalar()
-                back = {"file": name, "received_at": restored["received_at"]}
-            return {"file": rec["file_name"], "sha256": sha, "unit": ret["unit"], "period": ret["period"],
-                    "received_at": ret["received_at"], "by": by, "at": at, "why": why or "", "restored": back}
-    finally:
-        store.close()
+    with ws.store() as store:
+        sha = find_sha(store, ws, file_or_sha)
+        done = store.withdraw_return(sha, by, why or "")
+    rec = done["received"]
+    if done["state"] == "not-accepted":
+        what = {"rejected": "被退回的文件", "duplicate": "与此前报表内容相同的文件 (未单独录入)",
+                "pending": "尚未处理完的文件"}.get(rec["outcome"] if rec else "", "未录入的文件")
+        raise Refused(f"“{rec['file_name'] if rec else file_or_sha}”是{what}, 不是已接收的报表, 无需撤回。未作改动。")
+    ret = done["return"]
+    if done["state"] == "already":
+        ev = done["event"]
+        who = f" (由 {ev['by'] or '未知用户'} 撤回)" if ev else ""
+        raise Refused(f"“{rec['file_name']}”已于 {ret['withdrawn_at']} 撤回{who}。未作改动。")
+    return {"file": rec["file_name"], "sha256": sha, "unit": ret["unit"], "period": ret["period"],
+            "received_at": ret["received_at"], "by": by, "at": done["at"], "why": why or "",
+            "restored": done["restored"]}
 
 
 def history(ws, period: str | None = None, unit: str | None = None) -> list[dict]:
     """Every accepted return (current, superseded, withdrawn), oldest first, with its events:
     [{file, sha256, unit, period, received_at, accepted_at, state, events: [{action, by, at, why}]}]."""
-    from sqlalchemy import select
-
     from tracker.periods import parse_period
-    from tracker.store import received, return_events, returns
     from tracker.units import Registry
 
-    q = (select(returns, received.c.file_name).join(received, received.c.sha256 == returns.c.sha256)
-         .order_by(returns.c.period, returns.c.unit, returns.c.received_at, returns.c.id))
-    if period:
-        q = q.where(returns.c.period == str(parse_period(period)))
-    if unit:
-        q = q.where(returns.c.unit == Registry.from_config(ws.config()).canonical(unit))
-    store = ws.store()
-    try:
-        with store.read() as conn:
-            rows = [dict(r) for r in conn.execute(q).mappings()]
-            events: dict[int, list[dict]] = {}
-            ids = [r["id"] for r in rows]
-            if ids:
-                for e in conn.execute(select(return_events).where(return_events.c.return_id.in_(ids))
-                                      .order_by(return_events.c.id)).mappings():
-                    events.setdefault(e["return_id"], []).append(
-                        {"action": e["action"], "by": e["by"], "at": e["at"], "why": e["why"]})
-    finally:
-        store.close()
+    period = str(parse_period(period)) if period else None
+    unit = Registry.from_config(ws.config()).canonical(unit) if unit else None
+    with ws.store() as store:
+        rows = store.return_history(period, unit)
     out = []
     for r in rows:
         state = ("withdrawn" if r["withdrawn_at"] else "superseded" if r["superseded_by"] is not None else "current")
         out.append({"file": r["file_name"], "sha256": r["sha256"], "unit": r["unit"], "period": r["period"],
                     "received_at": r["received_at"], "accepted_at": r["accepted_at"], "state": state,
-                    "events": events.get(r["id"], [])})
+                    "events": r["events"]})
     return out

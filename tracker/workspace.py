@@ -110,25 +110,27 @@ class Workspace:
         return self.root / CONFIG_NAME
 
     def folder(self, name: str) -> Path:
+        """The folder ``name`` of the workspace, made if missing: for an action about to write there
+        (the properties below only name the folders; reading them creates nothing)."""
         p = self.root / name
         p.mkdir(parents=True, exist_ok=True)
         return p
 
     @property
     def inbox(self) -> Path:
-        return self.folder("inbox")
+        return self.root / "inbox"
 
     @property
     def outbox(self) -> Path:
-        return self.folder("outbox")
+        return self.root / "outbox"
 
     @property
     def archive(self) -> Path:
-        return self.folder("archive")
+        return self.root / "archive"
 
     @property
     def reports(self) -> Path:
-        return self.folder("reports")
+        return self.root / "reports"
 
     # -- configuration -------------------------------------------------------------------------
     def config_doc(self):
@@ -248,6 +250,12 @@ class _HeldStore:
         self.real = real
 
     def close(self) -> None:  # the owner (Tracker) closes it
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
         pass
 
     def __getattr__(self, name):
@@ -453,12 +461,14 @@ def add_alias(ws: Workspace, old: str, new: str, replace: bool = False) -> dict:
 
 
 def find_workspace(path: str | os.PathLike | None = None, db_url: str | None = None) -> Workspace:
-    """The workspace at path (default: $TRACKER_WORKSPACE, else the current directory)."""
-    root = Path(path or os.environ.get("TRACKER_WORKSPACE") or ".").resolve()
+    """The workspace at path (default: the current directory), with the store at ``db_url``
+    (default: tracker.toml's [store] url, else the workspace's tracker.db). The environment
+    (``TRACKER_WORKSPACE``, ``TRACKER_DB``) is the CLI's to read."""
+    root = Path(path or ".").resolve()
     if not (root / CONFIG_NAME).exists():
         raise UsageError(f"{root} 不是 tracker 工作区 (没有 {CONFIG_NAME}); 请先运行 tracker init,"
                          " 或用 -w 指定工作区。")
-    return Workspace(root, db_url or os.environ.get("TRACKER_DB") or _configured_url(root) or default_db_url(root))
+    return Workspace(root, db_url or _configured_url(root) or default_db_url(root))
 
 
 def _configured_url(root: Path) -> str:

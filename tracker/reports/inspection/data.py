@@ -197,37 +197,27 @@ def json_view(data: dict) -> dict:
 
 
 # -- reading a workspace ---------------------------------------------------------------------------
-def received_dates(conn, year: int) -> dict[str, dict[str, str]]:
-    """period -> unit -> date of the first accepted return (superseded ones included) of the year:
-    the same rule as the quarter's status (:func:`tracker.status.received_by_unit`)."""
-    from tracker.status import received_by_unit
-
-    out: dict[str, dict[str, str]] = {}
-    for period in year_periods(year):
-        got = received_by_unit(conn, period)
-        if got:
-            out[str(period)] = {unit: str(d["first"]) for unit, d in got.items()}
-    return out
+def received_dates(got: dict[str, dict[str, dict]]) -> dict[str, dict[str, str]]:
+    """period -> unit -> date of the first accepted return (superseded ones included) of the year,
+    from period -> :func:`tracker.store.queries.received_by_unit` (the same rule as the quarter's
+    status); periods nothing came for left out."""
+    return {period: {unit: str(d["first"]) for unit, d in by_unit.items()} for period, by_unit in got.items()
+            if by_unit}
 
 
 def gather(ws, year: int, as_of: date | None = None) -> dict:
     """The year's figures from a workspace's store and configuration."""
     from tracker.assignments import assign
     from tracker.problems import UsageError
-    from tracker.store import current_return_rows
     from tracker.units import Registry
 
     config = ws.config()
-    store = ws.store()
-    try:
+    with ws.store() as store:
         plan = store.load_plan(year=year)
         if plan is None:
             raise UsageError(f"工作区里没有 {year} 年的计划; 请先运行 tracker plan import")
-        with store.read() as conn:
-            rows = current_return_rows(conn, year=year)
-            received = received_dates(conn, year)
-    finally:
-        store.close()
+        rows, got = store.year_returns(year, year_periods(year))
+    received = received_dates(got)
     try:
         ScoringConfig.from_config(config)
     except ValueError as e:
