@@ -680,11 +680,11 @@ class Tracker:
 
     def submit_form(self, token: str, answers: dict, *, today: date | None = None):
         """The online form of a unit's link: its JSON archived (with its SHA-256) first, then the
-        workbook those answers make (tracker.form) through the same path as :meth:`collect_upload`,
+        workbook those answers make (tracker.online_form) through the same path as :meth:`collect_upload`,
         so the checks, the stored return, the superseding and the receipt are a workbook's."""
         import tempfile
 
-        from tracker.form import form_file_name, form_json, form_workbook, sha256
+        from tracker.online_form import form_file_name, form_json, form_workbook, sha256
         from tracker.links import record
         from tracker.returns import archive_file
 
@@ -707,7 +707,7 @@ class Tracker:
         """The problems of a form's outcome, each with the form field it is about (``item`` and
         ``field``, or ``target`` and ``field``; none for a problem of the whole form), so the page
         can show each one beside its field."""
-        from tracker.form import field_of
+        from tracker.online_form import field_of
 
         page = self.link_page(token, today)
         items, targets = [i["id"] for i in page["items"]], [x["key"] for x in page["targets"]]

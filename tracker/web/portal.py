@@ -118,7 +118,7 @@ def link_receipt(token, n):
 
 def answers_from_form(page: dict, form) -> dict:
     """The form's fields (``<item>.<field>``, ``<item#idx>.actual``) as submit_form's answers."""
-    from tracker.form import ITEM_FIELDS
+    from tracker.online_form import ITEM_FIELDS
 
     items = {i["id"]: {f: form.get(f"{i['id']}.{f}", "").strip() for f in ITEM_FIELDS} for i in page["items"]}
     targets = {t["key"]: {k: form.get(f"{t['key']}.{k}", "").strip() for k in ("actual", "note")}
