@@ -207,13 +207,14 @@ def setup_workspace(directory: Path, db_url: str | None = None, units_file: Path
 
 
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] | None = None,
-             on_progress: Progress | None = None, force: bool = False) -> dict:
+             on_progress: Progress | None = None, force: bool = False, workers: int | None = None) -> dict:
     """The demo year in ``out`` (see :mod:`tracker.demo`): a missing or empty folder, or with
-    ``force`` one the demo made before; ``echo`` receives its one-line steps."""
+    ``force`` one the demo made before; ``echo`` receives its one-line steps; ``workers``: the most
+    processes that write the templates (None: one per core, at most 4)."""
     from tracker.demo import run_demo as demo
 
     return demo(Path(out), seed=seed, echo=echo or (lambda _line: None),
-                progress=_wrap(on_progress, "收集回报"), force=force)
+                progress=_wrap(on_progress, "收集回报"), force=force, workers=workers)
 
 
 def restore(archive: Path, directory: Path | None = None, db_url: str | None = None) -> dict:
@@ -433,12 +434,14 @@ class Tracker:
         return self.parse_period(period) if period else self.default_period()
 
     def templates(self, period, *, out_dir: Path | None = None, units: list[str] | None = None,
-                  on_progress: Progress | None = None):
-        """Write each unit's workbook for PERIOD (``outbox/PERIOD/``); a TemplateResult."""
+                  on_progress: Progress | None = None, workers: int | None = None):
+        """Write each unit's workbook for PERIOD (``outbox/PERIOD/``); a TemplateResult. ``workers``:
+        the most processes that write them (None: one per core, at most 4; 1: this process only)."""
         from tracker.templates import make_templates
 
         return make_templates(self.workspace, str(self.parse_period(period)), Path(out_dir) if out_dir else None,
-                              list(units) if units else None, progress=_wrap(on_progress, "生成模板"))
+                              list(units) if units else None, progress=_wrap(on_progress, "生成模板"),
+                              workers=workers)
 
     def collect(self, paths: list[Path] | None = None, *, received: date | None = None,
                 period: str | None = None, dry_run: bool = False, keep: bool = False,
@@ -684,8 +687,8 @@ class Tracker:
         so the checks, the stored return, the superseding and the receipt are a workbook's."""
         import tempfile
 
-        from tracker.online_form import form_file_name, form_json, form_workbook, sha256
         from tracker.links import record
+        from tracker.online_form import form_file_name, form_json, form_workbook, sha256
         from tracker.returns import archive_file
 
         link = self.resolve_link(token, today)
