@@ -727,13 +727,14 @@ class Tracker:
         role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
         every file it sent this period with its outcome and receipt. Only this unit's data."""
         from tracker.assignments import assign
+        from tracker.form import ITEM_FIELDS, STATUSES
         from tracker.links import link_problems_for, sent_through
         from tracker.model import LEAD, ROLE_LABEL
         from tracker.returns import stored_outcome
-        from tracker.templates import STATUSES, previous_returns
+        from tracker.templates import previous_returns
 
         def answers(r):
-            return None if r is None else {k: r[k] for k in ("status", "progress", "done", "problems", "next")}
+            return None if r is None else {k: r[k] for k in ITEM_FIELDS}
 
         link = self.resolve_link(token, today)
         p = parse_period(link.period)

@@ -96,7 +96,8 @@ class Column:
     on_change: str = "locked-cell-changed"
     guide: str = ""  # what 填报说明 says of an input, in brackets after its label
     web_label: str = ""  # the label of the field on the online form (tracker.web portal_fill.html)
-    web_rows: int = 0  # a text field's rows on the online form (0: one line)
+    web_rows: int = 0  # a text field's rows on the online form (0: a one-line input ``web_size`` wide)
+    web_size: int = 0
     _validation: tuple = ()
 
     def validation(self) -> dict | None:
@@ -131,7 +132,7 @@ TASK_COLUMNS: tuple[Column, ...] = (
     Column(STATUS_LABEL, "status", 12, input=True, kind="status", centred=True,
            guide="下拉选择: " + STATUS_CHOICES, web_label="完成状态", _validation=_status_validation(STATUS_LABEL)),
     Column(PROGRESS_LABEL, "progress", 9, input=True, kind="percent", centred=True, guide=PROGRESS_GUIDE,
-           web_label=f"完成进度 ({PROGRESS_RANGE_SHORT})", _validation=_progress_validation(PROGRESS_LABEL)),
+           web_label=f"完成进度 ({PROGRESS_RANGE_SHORT})", web_size=6, _validation=_progress_validation(PROGRESS_LABEL)),
     Column("工作完成情况", "done", 30, input=True, wraps=True, web_label="已完成工作", web_rows=3),
     Column("存在问题", "problems", 22, input=True, wraps=True, web_label="存在问题", web_rows=2),
     Column("下步计划", "next", 26, input=True, wraps=True, web_label="下一步工作", web_rows=2),
@@ -142,9 +143,9 @@ TARGET_COLUMNS: tuple[Column, ...] = (
     Column("指标", "metric", 36, wraps=True, value=lambda it, t: t.metric, on_change="match"),
     Column("目标值", "target", 14, centred=True, required=False, value=lambda it, t: t.describe()),
     Column(ACTUAL_LABEL, "actual", 14, input=True, kind="number", centred=True, guide="数字, 如 12.5",
-           web_label=ACTUAL_LABEL,
+           web_label=ACTUAL_LABEL, web_size=10,
            _validation=(("validate", "any"), ("input_title", ACTUAL_LABEL), ("input_message", ACTUAL_INPUT_MESSAGE))),
-    Column("说明", "note", 36, input=True, wraps=True, required=False, web_label="说明"),
+    Column("说明", "note", 36, input=True, wraps=True, required=False, web_label="说明", web_size=30),
 )
 
 TASK = {c.key: c for c in TASK_COLUMNS}
@@ -154,6 +155,8 @@ TARGET_HEADERS = [c.label for c in TARGET_COLUMNS]
 TARGET_REQUIRED = [c.label for c in TARGET_COLUMNS if c.required]
 INPUT_KEYS = {c.label: c.key for c in TASK_COLUMNS if c.input}  # label -> key of the task inputs
 TARGET_INPUT_KEYS = {c.label: c.key for c in TARGET_COLUMNS if c.input}
+TASK_INPUTS = tuple(c for c in TASK_COLUMNS if c.input)  # the fields of an item on the online form
+TARGET_INPUTS = tuple(c for c in TARGET_COLUMNS if c.input)
 ITEM_FIELDS = tuple(INPUT_KEYS.values())  # ("status", "progress", "done", "problems", "next")
 TARGET_FIELDS = tuple(TARGET_INPUT_KEYS.values())  # ("actual", "note")
 TEXT_FIELDS = tuple(c.key for c in TASK_COLUMNS if c.input and c.kind == "text")  # done, problems, next

@@ -29,11 +29,19 @@ import json
 import re
 from datetime import datetime
 
+from tracker.form import (
+    FIRST_ROW,
+    TARGET_COLUMNS,
+    TARGET_SHEET,
+    TASK,
+    TASK_COLUMNS,
+    TASK_SHEET,
+)
 from tracker.problems import UsageError
 
 FORM_FORMAT = "tracker-form-1"
-ITEM_FIELDS = ("status", "progress", "done", "problems", "next")
-TARGET_FIELDS = ("actual", "note")
+# a field's answer typed as a number where its column holds one (完成进度, 完成值)
+_NUMBER_KINDS = ("percent", "number")
 
 
 def form_json(unit: str, period: str, answers: dict, submitted_at: datetime | None = None) -> bytes:
@@ -72,16 +80,7 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
     import openpyxl
 
     from tracker.assignments import period_assignment
-    from tracker.templates import (
-        FIRST_ROW,
-        HEADERS,
-        INPUT_COLUMNS,
-        TARGET_HEADERS,
-        TARGET_SHEET,
-        TASK_SHEET,
-        build_workbook,
-        identity_for,
-    )
+    from tracker.templates import build_workbook, identity_for
 
     period, plan, a = period_assignment(ws, period)
     config = ws.config()
@@ -96,24 +95,25 @@ def form_workbook(ws, unit: str, period, answers: dict) -> bytes:
 
     wb = openpyxl.load_workbook(io.BytesIO(data))
     sh = wb[TASK_SHEET]
-    col = {h: i + 1 for i, h in enumerate(HEADERS)}
-    field_col = dict(zip(ITEM_FIELDS, (col[h] for h in INPUT_COLUMNS), strict=True))
+    id_col = TASK_COLUMNS.index(TASK["id"]) + 1
     for r in range(FIRST_ROW + 1, sh.max_row + 1):
-        got = items.get(sh.cell(r, col["任务编号"]).value) or {}
-        for f in ITEM_FIELDS:
-            sh.cell(r, field_col[f]).value = _clean(got.get(f), number=f == "progress")
+        got = items.get(sh.cell(r, id_col).value) or {}
+        _type_answers(sh, r, TASK_COLUMNS, got)
     if ident.targets:
         tsh = wb[TARGET_SHEET]
-        tcol = {h: i + 1 for i, h in enumerate(TARGET_HEADERS)}
         # target rows are written in identity order: the k-th row is the k-th (item, idx)
         for k, (iid, idx) in enumerate(ident.targets):
-            r = FIRST_ROW + 1 + k
-            got = targets.get(f"{iid}#{idx}") or {}
-            tsh.cell(r, tcol["完成值"]).value = _clean(got.get("actual"), number=True)
-            tsh.cell(r, tcol["说明"]).value = _clean(got.get("note"))
+            _type_answers(tsh, FIRST_ROW + 1 + k, TARGET_COLUMNS, targets.get(f"{iid}#{idx}") or {})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _type_answers(sh, r: int, columns, got: dict) -> None:
+    """Type the answers of one row (field key -> value) into its input cells (1-based row ``r``)."""
+    for c, col in enumerate(columns, start=1):
+        if col.input:
+            sh.cell(r, c).value = _clean(got.get(col.key), number=col.kind in _NUMBER_KINDS)
 
 
 def field_of(problem, items: list[str], targets: list[str]) -> dict | None:
@@ -123,17 +123,16 @@ def field_of(problem, items: list[str], targets: list[str]) -> dict | None:
     ``items``/``targets``: the unit's item ids and target keys in template order (``link_page``'s
     ``items[*].id`` and ``targets[*].key``). None for a problem of the whole file."""
     from tracker.problems import col_letter
-    from tracker.templates import FIRST_ROW, HEADERS, INPUT_COLUMNS, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
 
     m = re.match(r"^([A-Z]+)(\d+)$", problem.cell or "")
     if not m:
         return None
     k = int(m.group(2)) - 1 - FIRST_ROW
     if problem.sheet == TASK_SHEET and 0 <= k < len(items):
-        by_letter = {col_letter(HEADERS.index(h)): f for h, f in zip(INPUT_COLUMNS, ITEM_FIELDS, strict=True)}
+        by_letter = {col_letter(c): col.key for c, col in enumerate(TASK_COLUMNS) if col.input}
         return {"item": items[k], "field": by_letter.get(m.group(1), "")}
     if problem.sheet == TARGET_SHEET and 0 <= k < len(targets):
-        by_letter = {col_letter(TARGET_HEADERS.index("完成值")): "actual", col_letter(TARGET_HEADERS.index("说明")): "note"}
+        by_letter = {col_letter(c): col.key for c, col in enumerate(TARGET_COLUMNS) if col.input}
         return {"target": targets[k], "field": by_letter.get(m.group(1), "")}
     return None
 
@@ -148,4 +147,4 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-__all__ = ["form_json", "form_workbook", "form_file_name", "field_of", "ITEM_FIELDS", "TARGET_FIELDS"]
+__all__ = ["form_json", "form_workbook", "form_file_name", "field_of"]
