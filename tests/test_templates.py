@@ -21,8 +21,9 @@ from filling import (
 from tracker.assignments import assign
 from tracker.cli import main
 from tracker.files import safe_file_name
+from tracker.form import HEADERS, STATUSES, TARGET_HEADERS
 from tracker.identity import SHEET, parse_cells, workspace_id
-from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, template_name
+from tracker.templates import template_name
 from tracker.units import Registry
 
 MEMBERS = ["越秀区", "荔湾区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "萝岗区",
