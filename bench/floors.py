@@ -9,8 +9,8 @@ imports count on both sides::
 **Templates floor.** ``JOBS.pickle`` (made by :func:`template_jobs` from the tool's own output, outside
 the timed region) holds, per workbook, every sheet's cells as python-calamine reads them. The floor
 writes the same workbooks directly with xlsxwriter in memory and then to disk, one file each: the
-same cells (strings and numbers, prefilled values included), the same data validation (status list,
-progress 0–100 integer, the prompt on 完成值), the same protection (every sheet protected, the input
+same cells (strings and numbers, prefilled values included), the same data validation (each input
+column's of tracker.form: status list, progress 0–100 integer, the prompt on the actual value), the same protection (every sheet protected, the input
 columns unlocked, the identity sheet very hidden). It leaves out what only looks good: fonts, fills,
 borders, widths, row heights, merged title, print setup — and everything the tool must do before
 writing (load the plan and registry, assign units, read last quarter's returns, sign identities).
@@ -50,17 +50,14 @@ def template_jobs(files: list[Path]) -> list[dict]:
     return jobs
 
 
-# the layout the tool writes (tracker.templates): kept here as literals so the floor imports no tracker
-TASK_SHEET, TARGET_SHEET = "任务填报", "指标填报"
-HEADER_ROW = 1  # 0-based row of the header in both data sheets
-TASK_INPUTS = ("进展状态", "完成进度(%)", "工作完成情况", "存在问题", "下步计划")
-TARGET_INPUTS = ("完成值", "说明")
-STATUSES = ["未启动", "推进中", "已完成", "无法按期完成"]
-
-
 def write_template(job: dict) -> bytes:
     import xlsxwriter
 
+    # the layout the tool writes: the form specification itself (tracker.form imports only
+    # tracker.model, ~10 ms; imported here so that the collect floor does not pay for it)
+    from tracker.form import HEADER_ROW, TARGET_COLUMNS, TARGET_SHEET, TASK_COLUMNS, TASK_SHEET
+
+    columns = {TASK_SHEET: TASK_COLUMNS, TARGET_SHEET: TARGET_COLUMNS}
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
                                    "strings_to_formulas": False, "strings_to_urls": False})
@@ -68,10 +65,10 @@ def write_template(job: dict) -> bytes:
     for s in job["sheets"]:
         sh = wb.add_worksheet(s["name"])
         grid = s["grid"]
-        inputs: set[int] = set()
-        if s["name"] in (TASK_SHEET, TARGET_SHEET) and len(grid) > HEADER_ROW:
-            wanted = TASK_INPUTS if s["name"] == TASK_SHEET else TARGET_INPUTS
-            inputs = {c for c, v in enumerate(grid[HEADER_ROW]) if v in wanted}
+        inputs: dict[int, object] = {}  # column -> its input Column of tracker.form
+        if s["name"] in columns and len(grid) > HEADER_ROW:
+            by_label = {col.label: col for col in columns[s["name"]] if col.input}
+            inputs = {c: by_label[v] for c, v in enumerate(grid[HEADER_ROW]) if v in by_label}
         for r, row in enumerate(grid):
             data_row = r > HEADER_ROW
             for c, v in enumerate(row):
@@ -84,22 +81,11 @@ def write_template(job: dict) -> bytes:
                 elif isinstance(v, (int, float)) and not isinstance(v, bool):
                     sh.write_number(r, c, v, fmt)
         last = len(grid) - 1
-        if s["name"] == TASK_SHEET and last > HEADER_ROW:
-            head = grid[HEADER_ROW]
-            cs, cp = head.index("进展状态"), head.index("完成进度(%)")
-            sh.data_validation(HEADER_ROW + 1, cs, last, cs, {
-                "validate": "list", "source": STATUSES, "input_title": "进展状态",
-                "input_message": "请从下拉列表中选择", "error_title": "进展状态",
-                "error_message": "请选择: " + " / ".join(STATUSES)})
-            sh.data_validation(HEADER_ROW + 1, cp, last, cp, {
-                "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100,
-                "input_title": "完成进度(%)", "input_message": "本年度累计完成进度, 填 0 到 100 的整数, 如 60",
-                "error_title": "完成进度(%)", "error_message": "请填写 0 到 100 之间的整数 (不要加 % 号)"})
-        elif s["name"] == TARGET_SHEET and last > HEADER_ROW:
-            ca = grid[HEADER_ROW].index("完成值")
-            sh.data_validation(HEADER_ROW + 1, ca, last, ca, {
-                "validate": "any", "input_title": "完成值",
-                "input_message": "填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”"})
+        if last > HEADER_ROW:
+            for c, col in inputs.items():
+                options = col.validation()
+                if options:
+                    sh.data_validation(HEADER_ROW + 1, c, last, c, options)
         sh.protect("")
         if s["hidden"]:
             sh.very_hidden()

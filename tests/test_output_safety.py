@@ -99,7 +99,7 @@ def collected(ws, templates):
     probe("tracker.returns", "collect")
     import openpyxl
 
-    from tracker.templates import FIRST_ROW, HEADER_ROW, TASK_SHEET
+    from tracker.form import FIRST_ROW, HEADER_ROW, TASK_SHEET
 
     path = next(p for p in templates if "=1+1" in p.name or "1+1" in p.name)
     wb = openpyxl.load_workbook(path)

@@ -21,8 +21,9 @@ from support.filling import (
 from tracker.assignments import assign
 from tracker.cli import main
 from tracker.files import safe_file_name
+from tracker.form import HEADERS, STATUSES, TARGET_HEADERS
 from tracker.identity import SHEET, parse_cells, workspace_id
-from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, template_name
+from tracker.templates import template_name
 from tracker.units import Registry
 
 MEMBERS = ["越秀区", "荔湾区", "海珠区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "萝岗区",
@@ -234,3 +235,27 @@ def test_template_rows_match_plan_for_every_unit(made):
             assert r["number"] == it.number and r["content"] == it.content
             assert r["role"] == ("牵头" if f["unit"] in {u for n in it.lead for u in
                                                         Registry.from_config(ws.config()).expand(n)} else "参与")
+
+
+def test_worker_processes_write_the_same_workbooks_as_one_process(made, tmp_path):
+    """The worker count is a parameter (the CLI passes $TRACKER_WORKERS): forked workers, which get
+    the job through Pool(initializer=...), write the bytes one process writes (but the creation time)."""
+    import sys
+    import zipfile
+
+    from tracker.templates import PARALLEL_MIN_UNITS, _workers, make_templates
+
+    ws, summary = made
+    assert summary["workbooks"] >= PARALLEL_MIN_UNITS
+    if sys.platform.startswith("linux"):
+        assert _workers(summary["workbooks"], 2) == 2 and _workers(summary["workbooks"], 1) == 1
+    one = make_templates(ws, "2007Q1", tmp_path / "one", workers=1)
+    two = make_templates(ws, "2007Q1", tmp_path / "two", workers=2)
+    assert [f["unit"] for f in one.files] == [f["unit"] for f in two.files]
+
+    def parts(path):
+        with zipfile.ZipFile(path) as z:
+            return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+    for a, b in zip(one.files, two.files, strict=True):
+        assert parts(a["file"]) == parts(b["file"]), a["unit"]

@@ -207,13 +207,14 @@ def setup_workspace(directory: Path, db_url: str | None = None, units_file: Path
 
 
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] | None = None,
-             on_progress: Progress | None = None, force: bool = False) -> dict:
+             on_progress: Progress | None = None, force: bool = False, workers: int | None = None) -> dict:
     """The demo year in ``out`` (see :mod:`tracker.demo`): a missing or empty folder, or with
-    ``force`` one the demo made before; ``echo`` receives its one-line steps."""
+    ``force`` one the demo made before; ``echo`` receives its one-line steps; ``workers``: the most
+    processes that write the templates (None: one per core, at most 4)."""
     from tracker.demo import run_demo as demo
 
     return demo(Path(out), seed=seed, echo=echo or (lambda _line: None),
-                progress=_wrap(on_progress, "收集回报"), force=force)
+                progress=_wrap(on_progress, "收集回报"), force=force, workers=workers)
 
 
 def restore(archive: Path, directory: Path | None = None, db_url: str | None = None) -> dict:
@@ -433,12 +434,14 @@ class Tracker:
         return self.parse_period(period) if period else self.default_period()
 
     def templates(self, period, *, out_dir: Path | None = None, units: list[str] | None = None,
-                  on_progress: Progress | None = None):
-        """Write each unit's workbook for PERIOD (``outbox/PERIOD/``); a TemplateResult."""
+                  on_progress: Progress | None = None, workers: int | None = None):
+        """Write each unit's workbook for PERIOD (``outbox/PERIOD/``); a TemplateResult. ``workers``:
+        the most processes that write them (None: one per core, at most 4; 1: this process only)."""
         from tracker.templates import make_templates
 
         return make_templates(self.workspace, str(self.parse_period(period)), Path(out_dir) if out_dir else None,
-                              list(units) if units else None, progress=_wrap(on_progress, "生成模板"))
+                              list(units) if units else None, progress=_wrap(on_progress, "生成模板"),
+                              workers=workers)
 
     def collect(self, paths: list[Path] | None = None, *, received: date | None = None,
                 period: str | None = None, dry_run: bool = False, keep: bool = False,
@@ -686,12 +689,12 @@ class Tracker:
 
     def submit_form(self, token: str, answers: dict, *, today: date | None = None):
         """The online form of a unit's link: its JSON archived (with its SHA-256) first, then the
-        workbook those answers make (tracker.form) through the same path as :meth:`collect_upload`,
+        workbook those answers make (tracker.online_form) through the same path as :meth:`collect_upload`,
         so the checks, the stored return, the superseding and the receipt are a workbook's."""
         import tempfile
 
-        from tracker.form import form_file_name, form_json, form_workbook, sha256
         from tracker.links import record
+        from tracker.online_form import form_file_name, form_json, form_workbook, sha256
         from tracker.returns import archive_file
 
         link = self.resolve_link(token, today)
@@ -714,7 +717,7 @@ class Tracker:
         """The problems of a form's outcome, each with the form field it is about (``item`` and
         ``field``, or ``target`` and ``field``; none for a problem of the whole form), so the page
         can show each one beside its field."""
-        from tracker.form import field_of
+        from tracker.online_form import field_of
 
         page = self.link_page(token, today)
         items, targets = [i["id"] for i in page["items"]], [x["key"] for x in page["targets"]]
@@ -731,13 +734,14 @@ class Tracker:
         role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
         every file it sent this period with its outcome and receipt. Only this unit's data."""
         from tracker.assignments import assign
+        from tracker.form import ITEM_FIELDS, STATUSES
         from tracker.links import link_problems_for
         from tracker.model import LEAD, ROLE_LABEL
         from tracker.returns import stored_outcome
-        from tracker.templates import STATUSES, previous_returns
+        from tracker.templates import previous_returns
 
         def answers(r):
-            return None if r is None else {k: r[k] for k in ("status", "progress", "done", "problems", "next")}
+            return None if r is None else {k: r[k] for k in ITEM_FIELDS}
 
         link = self.resolve_link(token, today)
         p = parse_period(link.period)

@@ -70,6 +70,15 @@ def open_tracker(workspace=None, db_url=None):
                    db_url or os.environ.get("TRACKER_DB") or None)
 
 
+def env_workers() -> int | None:
+    """$TRACKER_WORKERS: the most processes a command may use (1: this one only); None when unset
+    or not a positive whole number (then the library's default, one per core)."""
+    import os
+
+    env = os.environ.get("TRACKER_WORKERS", "").strip()
+    return int(env) if env.isdigit() and int(env) > 0 else None
+
+
 def group_params(workspace=None, db_url=None) -> tuple:
     """-w and --db as given to this command or to any group around it."""
     ctx = click.get_current_context(silent=True)
@@ -580,7 +589,7 @@ def graph_stats_cmd(ctx, as_json, top, expand, year, workspace, db_url):
 def templates(t, period, output, units_, as_json):
     """生成某季度各单位的填报模板 (每个单位一个 xlsx, 只列本单位的任务)。"""
     res = t.templates(period, out_dir=Path(output) if output else None, units=list(units_) or None,
-                      on_progress=click_progress("生成模板", as_json))
+                      on_progress=click_progress("生成模板", as_json), workers=env_workers())
     if as_json:
         emit_json(res.to_dict())
         return
@@ -858,7 +867,8 @@ def demo(output, force, seed):
     """演示: 用广州 2007 样例跑完一整年 (导入、四个季度的模板与回报、通报、年终检查验收报告)。"""
     from tracker.app import run_demo
 
-    run_demo(Path(output), seed=seed, echo=click.echo, on_progress=click_progress("  收集回报"), force=force)
+    run_demo(Path(output), seed=seed, echo=click.echo, on_progress=click_progress("  收集回报"), force=force,
+             workers=env_workers())
     click.echo(f"完成。打开 {Path(output) / 'reports'} 查看通报与检查验收报告; "
                f"各单位模板在 {Path(output) / 'outbox'}, 收到的原件在 {Path(output) / 'archive'}。")
 

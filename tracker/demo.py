@@ -64,9 +64,10 @@ def prepare_folder(out: Path, force: bool = False) -> None:
 
 
 def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print,
-             progress=None, force: bool = False) -> dict:
+             progress=None, force: bool = False, workers: int | None = None) -> dict:
     """Run the demo into ``out``: a missing or empty folder, or with ``force`` a demo workspace made
-    before (see :func:`prepare_folder`). Returns a summary."""
+    before (see :func:`prepare_folder`); ``workers``: see :func:`tracker.templates.make_templates`.
+    Returns a summary."""
     from tracker.importers import import_plan
     from tracker.periods import year_periods
     from tracker.reports.bulletin import write_bulletin
@@ -96,7 +97,7 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     summary: dict = {"workspace": str(ws.root), "quarters": []}
     behaviours = None
     for period in year_periods(plan.year):
-        tres = make_templates(ws, period)
+        tres = make_templates(ws, period, workers=workers)
         files = sorted(Path(tres.out_dir).glob("*.xlsx"))
         if behaviours is None:
             behaviours = plan_behaviours([_unit_of(f, period) for f in files], seed)

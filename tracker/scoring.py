@@ -38,10 +38,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 
+from tracker.form import COMPLETED
 from tracker.model import Item, Plan, Target
 from tracker.status import row_progress
 
-DONE_STATUS = "已完成"
+DONE_STATUS = COMPLETED
 EPS = 1e-9
 
 

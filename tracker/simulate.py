@@ -13,9 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-TASK_SHEET = "任务填报"
-TARGET_SHEET = "指标填报"
-ID_HEADER = "任务编号"
+from tracker.form import (
+    CANNOT_COMPLETE,
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    TARGET_COLUMNS,
+    TARGET_SHEET,
+    TASK,
+    TASK_COLUMNS,
+    TASK_SHEET,
+)
 
 DONE_TEXTS = ["已制定工作方案并召开部署会议", "已完成年度任务的阶段性工作", "已组织专项检查和培训",
               "已印发实施细则, 各项工作有序推进", "已完成调研并形成初稿"]
@@ -57,17 +67,17 @@ def plan_behaviours(units: list[str], seed: int = 2007) -> dict[str, UnitBehavio
 def progress_for(quarter: int, pace: float, rng: random.Random) -> int:
     expected = {1: 25, 2: 50, 3: 75, 4: 100}[quarter]
     p = expected * pace + rng.randint(-5, 5)
-    return max(0, min(100, int(round(p / 5.0) * 5)))
+    return max(PROGRESS_MIN, min(PROGRESS_MAX, int(round(p / 5.0) * 5)))
 
 
 def status_for(progress: int, rng: random.Random) -> str:
-    if progress >= 100:
-        return "已完成"
-    if progress == 0:
-        return "未启动"
+    if progress >= PROGRESS_MAX:
+        return COMPLETED
+    if progress == PROGRESS_MIN:
+        return NOT_STARTED
     if progress < 40 and rng.random() < 0.05:
-        return "无法按期完成"
-    return "推进中"
+        return CANNOT_COMPLETE
+    return IN_PROGRESS
 
 
 def fill_bytes(data: bytes, quarter: int, pace: float, rng: random.Random, *, mistake: bool = False) -> bytes:
@@ -75,8 +85,9 @@ def fill_bytes(data: bytes, quarter: int, pace: float, rng: random.Random, *, mi
 
     python-calamine reads the template and xlsxwriter writes the copy (a few ms a workbook; the
     openpyxl load-and-save this replaced took most of the demo's time). Every cell of the template
-    is kept (the identity sheet very hidden again); each row of 任务填报 gets a status, a cumulative
-    progress and three texts, each row of 指标填报 whose goal holds a number an actual value. The
+    is kept (the identity sheet very hidden again); each row of the task sheet gets a status, a
+    cumulative progress and three texts, each row of the target sheet whose goal holds a number an
+    actual value. The
     layout (formats, validation, protection) is not kept: collect reads values only.
 
     ``mistake`` types progress as "八十" on the first item and 120 on the second, which collect
@@ -116,30 +127,33 @@ def fill_bytes(data: bytes, quarter: int, pace: float, rng: random.Random, *, mi
 
 def _fill_grid(grid: list[list], tasks: bool, quarter: int, pace: float, rng: random.Random,
                mistake: bool) -> None:
-    """Type the department's answers into the rows under the header holding 任务编号."""
-    hrow = next((i for i, row in enumerate(grid[:15]) if ID_HEADER in [str(v).strip() for v in row]), None)
+    """Type the department's answers into the rows under the header holding the id column's label
+    (found by header, as collect finds them); cells by the column keys of :mod:`tracker.form`."""
+    id_label = TASK["id"].label  # the first column of both data sheets
+    hrow = next((i for i, row in enumerate(grid[:15]) if id_label in [str(v).strip() for v in row]), None)
     if hrow is None:
         return
     head = {str(v).strip(): c for c, v in enumerate(grid[hrow]) if v not in (None, "")}
+    col = {c.key: head[c.label] for c in (TASK_COLUMNS if tasks else TARGET_COLUMNS) if c.label in head}
     n = 0
     for row in grid[hrow + 1:]:
         row.extend([""] * (len(grid[hrow]) - len(row)))
-        if row[head[ID_HEADER]] in (None, ""):
+        if row[col["id"]] in (None, ""):
             break
         if tasks:
             prog = progress_for(quarter, pace, rng)
-            row[head["进展状态"]] = status_for(prog, rng)
-            row[head["完成进度(%)"]] = prog
-            row[head["工作完成情况"]] = rng.choice(DONE_TEXTS)
-            row[head["存在问题"]] = rng.choice(PROBLEM_TEXTS)
-            row[head["下步计划"]] = rng.choice(NEXT_TEXTS)
+            row[col["status"]] = status_for(prog, rng)
+            row[col["progress"]] = prog
+            row[col["done"]] = rng.choice(DONE_TEXTS)
+            row[col["problems"]] = rng.choice(PROBLEM_TEXTS)
+            row[col["next"]] = rng.choice(NEXT_TEXTS)
             if mistake and n < 2:
-                row[head["完成进度(%)"]] = "八十" if n == 0 else 120
+                row[col["progress"]] = "八十" if n == 0 else 120
         else:
-            value = _number_in(row[head["目标值"]])
+            value = _number_in(row[col["target"]])
             if value is not None:
                 share = {1: 0.25, 2: 0.5, 3: 0.8, 4: 1.0}[quarter] * pace * rng.uniform(0.85, 1.2)
-                row[head["完成值"]] = round(value * share, 1)
+                row[col["actual"]] = round(value * share, 1)
         n += 1
 
 

@@ -33,12 +33,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 
+from tracker.form import CANNOT_COMPLETE, COMPLETED, NOT_STARTED, STATUS_KEY
 from tracker.model import LEAD, ROLE_LABEL, Plan
 from tracker.periods import Period, parse_period
 
-STATUSES = ("未启动", "推进中", "已完成", "无法按期完成")
-STATUS_KEY = {"未启动": "not_started", "推进中": "in_progress", "已完成": "completed",
-              "无法按期完成": "cannot_complete"}
 STATUS_LABEL = {v: k for k, v in STATUS_KEY.items()}
 LIGHTS = ("green", "yellow", "red")
 LIGHT_LABEL = {"green": "正常", "yellow": "预警", "red": "滞后"}
@@ -49,7 +47,7 @@ def row_progress(row: dict) -> float:
     """The progress a return row stands for (0–100): its figure, or 100/0 from the status if blank."""
     p = row.get("progress")
     if p is None or p == "":
-        return 100.0 if str(row.get("status") or "").strip() == "已完成" else 0.0
+        return 100.0 if str(row.get("status") or "").strip() == COMPLETED else 0.0
     return min(100.0, max(0.0, float(p)))
 
 
@@ -80,13 +78,13 @@ def item_status(lead_rows: list[dict], expected_leads: list[str] | None = None) 
     if not lead_rows:
         return "not_started"
     statuses = [r.get("status") or "" for r in lead_rows]
-    if "无法按期完成" in statuses:
+    if CANNOT_COMPLETE in statuses:
         return "cannot_complete"
     reported = {r.get("unit") for r in lead_rows}
     all_leads_in = not expected_leads or all(u in reported for u in expected_leads)
-    if all_leads_in and all(s == "已完成" for s in statuses):
+    if all_leads_in and all(s == COMPLETED for s in statuses):
         return "completed"
-    if all(s in ("未启动", "") and row_progress(r) == 0 for s, r in zip(statuses, lead_rows, strict=True)):
+    if all(s in (NOT_STARTED, "") and row_progress(r) == 0 for s, r in zip(statuses, lead_rows, strict=True)):
         return "not_started"
     return "in_progress"
 

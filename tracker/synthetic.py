@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from tracker.model import Item, Plan, Target, item_id
+from tracker.model import LEAD, Item, Plan, Target, item_id
 
 CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
       "十六", "十七", "十八", "十九", "二十"]
@@ -108,7 +108,7 @@ def seed_history(store, plan: Plan, registry, periods: list, *, seed: int = 3, s
                              "status": status_for(prog, rng), "progress": prog,
                              "done": rng.choice(DONE_TEXTS), "problems": rng.choice(PROBLEM_TEXTS),
                              "next": rng.choice(NEXT_TEXTS)})
-                if role == "lead":
+                if role == LEAD:
                     for i, t in enumerate(it.targets):
                         tg.append({"item_id": it.id, "idx": i,
                                    "actual": round(t.value * period.quarter / 4 * pace[unit], 1),

@@ -22,7 +22,7 @@ cumulative), item by item; nothing for the first quarter.
 
 Speed (bench/README.md): on Linux with several cores and at least :data:`PARALLEL_MIN_UNITS`
 units, the workbooks are built by forked worker processes (the same bytes, in the same order);
-``TRACKER_WORKERS=1`` in the environment, or any other system, writes them in one process.
+``workers=1`` (the CLI passes ``TRACKER_WORKERS``), or any other system, writes them in one process.
 """
 
 from __future__ import annotations
@@ -36,31 +36,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.files import atomic_write, safe_file_name, sweep_stale_tmp
+
+# HEADERS, STATUSES, TARGET_HEADERS: tracker/returns.py still imports them from here (to be re-pointed at tracker.form)
+from tracker.form import (  # noqa: F401
+    COMPLETED,
+    FIRST_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    HEADERS,
+    PROGRESS_MAX,
+    STATUSES,
+    TARGET,
+    TARGET_COLUMNS,
+    TARGET_HEADERS,
+    TARGET_SHEET,
+    TASK,
+    TASK_COLUMNS,
+    TASK_SHEET,
+    TITLE_ROW,
+    Column,
+)
 from tracker.i18n import cn_date
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, workspace_id
-from tracker.model import LEAD, ROLE_LABEL, Item, Plan
-from tracker.office import contact_text
+from tracker.model import LEAD, Item, Plan
+from tracker.office import contact_text, office_name
 from tracker.problems import UsageError
 
-GUIDE_SHEET = "填报说明"
-TASK_SHEET = "任务填报"
-TARGET_SHEET = "指标填报"
-
-HEADERS = ["任务编号", "类号", "项目分类", "序号", "工作内容", "本单位角色", "进展状态", "完成进度(%)",
-           "工作完成情况", "存在问题", "下步计划"]
-TARGET_HEADERS = ["任务编号", "指标", "目标值", "完成值", "说明"]
-STATUSES = ["未启动", "推进中", "已完成", "无法按期完成"]
-
-# 0-based layout of both data sheets: title row, header row, first data row
-TITLE_ROW, HEADER_ROW, FIRST_ROW = 0, 1, 2
-COL = {h: i for i, h in enumerate(HEADERS)}
-TCOL = {h: i for i, h in enumerate(TARGET_HEADERS)}
-INPUT_COLUMNS = ["进展状态", "完成进度(%)", "工作完成情况", "存在问题", "下步计划"]
-TARGET_INPUT_COLUMNS = ["完成值", "说明"]
-
-WIDTHS = [10, 5, 16, 5, 46, 7, 12, 9, 30, 22, 26]
-TARGET_WIDTHS = [10, 36, 14, 14, 36]
 FONT = "宋体"
 
 
@@ -131,8 +133,9 @@ def previous_returns(store, period, units: list[str] | None = None) -> dict[str,
 
 
 def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | None = None,
-                   progress=None) -> TemplateResult:
-    """Write the templates of PERIOD; ``progress(iterable)`` may wrap the loop (a progress bar)."""
+                   progress=None, workers: int | None = None) -> TemplateResult:
+    """Write the templates of PERIOD; ``progress(iterable)`` may wrap the loop (a progress bar);
+    ``workers``: the most processes to write them (see :func:`_workers`)."""
     from tracker.assignments import assign
     from tracker.periods import parse_period
     from tracker.units import Registry
@@ -168,57 +171,81 @@ def make_templates(ws, period, out_dir: Path | None = None, units: list[str] | N
 
         links = {k.unit: k.url for k in links_for(ws, period, chosen)}
     result = TemplateResult(str(period), out_dir, skipped=list(a.unexpandable))
-    global _JOB
-    _JOB = (plan, a, period, previous, config, out_dir, secret, wsid, template_names(str(period), a.units),
-            links)
+    job = _Job(plan, a, period, previous, config, out_dir, secret, wsid, template_names(str(period), a.units),
+               links)
     loop = progress(chosen) if progress else chosen
-    try:
-        workers = _workers(len(chosen))
-        if workers > 1:
-            import multiprocessing
+    n_workers = _workers(len(chosen), workers)
+    if n_workers > 1:
+        import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                done = pool.imap(_template_of, chosen, chunksize=4)
-                for _unit in loop:  # results come in the order of `chosen`
-                    result.files.append(next(done))
-        else:
-            for unit in loop:
-                result.files.append(_template_of(unit))
-    finally:
-        _JOB = None
+        # the job reaches the forked workers through initargs (inherited, not pickled)
+        with multiprocessing.get_context("fork").Pool(n_workers, initializer=_init_worker,
+                                                      initargs=(job,)) as pool:
+            done = pool.imap(_worker_template, chosen, chunksize=4)
+            for _unit in loop:  # results come in the order of `chosen`
+                result.files.append(next(done))
+    else:
+        for unit in loop:
+            result.files.append(_template_of(job, unit))
     return result
 
 
-# What the workers of make_templates need; set before they are forked (see _workers).
-_JOB: tuple | None = None
+@dataclass(frozen=True)
+class _Job:
+    """What writing one unit's template needs (the same for every unit of a run)."""
+
+    plan: Plan
+    assignments: object
+    period: object
+    previous: dict
+    config: dict
+    out_dir: Path
+    secret: bytes
+    wsid: str
+    names: dict
+    links: dict
+
+
 PARALLEL_MIN_UNITS = 24
 
 
-def _workers(n_units: int) -> int:
+def _workers(n_units: int, workers: int | None = None) -> int:
     """How many processes write the workbooks: xlsxwriter is pure Python, so on a machine with
     several cores the workbooks are built in forked worker processes (same bytes, same order).
-    Only where ``fork`` exists (Linux): elsewhere, or with fewer than PARALLEL_MIN_UNITS units, or
-    with ``TRACKER_WORKERS=1`` in the environment, one process does it all."""
+    ``workers``: the most to use (None: as many as the cores, at most 4). Only where ``fork``
+    exists (Linux): elsewhere, or with fewer than PARALLEL_MIN_UNITS units, or ``workers=1``, one
+    process does it all."""
     import sys
 
-    env = os.environ.get("TRACKER_WORKERS", "").strip()
-    cpus = os.cpu_count() or 1
-    n = int(env) if env.isdigit() and int(env) > 0 else min(cpus, 4)
+    n = workers if workers and workers > 0 else min(os.cpu_count() or 1, 4)
     if n <= 1 or n_units < PARALLEL_MIN_UNITS or not sys.platform.startswith("linux"):
         return 1
     return min(n, max(1, n_units // 8))
 
 
-def _template_of(unit: str) -> dict:
+_WORKER_JOB: _Job | None = None  # set in each worker process only, by _init_worker
+
+
+def _init_worker(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_template(unit: str) -> dict:
+    return _template_of(_WORKER_JOB, unit)
+
+
+def _template_of(job: _Job, unit: str) -> dict:
     """Build and write one unit's template (in the main process or a worker)."""
-    plan, a, period, previous, config, out_dir, secret, wsid, names, links = _JOB
-    rows = a.items_of(unit)
-    ident = identity_for(plan, unit, rows, period, secret, wsid)
-    data = build_workbook(plan, unit, rows, period, ident, previous.get(unit, {}), config, link=links.get(unit, ""))
-    path = out_dir / names[unit]
+    rows = job.assignments.items_of(unit)
+    ident = identity_for(job.plan, unit, rows, job.period, job.secret, job.wsid)
+    previous = job.previous.get(unit, {})
+    data = build_workbook(job.plan, unit, rows, job.period, ident, previous, job.config,
+                          link=job.links.get(unit, ""))
+    path = job.out_dir / job.names[unit]
     atomic_write(path, data)
     return {"unit": unit, "file": str(path), "items": len(rows), "targets": len(ident.targets),
-            "prefilled": bool(previous.get(unit))}
+            "prefilled": bool(previous)}
 
 
 def identity_for(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, secret: bytes,
@@ -259,76 +286,32 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
     _guide_sheet(wb, plan, unit, rows, period, config, has_targets, protect_opts, link=link,
                  prefilled=bool(previous))
 
-    # -- 任务填报 ------------------------------------------------------------------------------------
+    # -- 任务填报: one row per item -------------------------------------------------------------------
     sh = wb.add_worksheet(TASK_SHEET)
-    last_col = len(HEADERS) - 1
-    _title_and_header(sh, f"{unit} {period.label}工作任务进展填报表", HEADERS, WIDTHS, f_title, f_head)
+    _title_and_header(sh, f"{unit} {period.label}工作任务进展填报表", TASK_COLUMNS, f_title, f_head)
+    formats = _Formats(f_locked, f_locked_c, f_input, f_input_c, f_input_n)
     n = len(rows)
     for k, (it, role) in enumerate(rows):
-        r = FIRST_ROW + k
-        prev = previous.get(it.id, {})
-        sh.write_string(r, COL["任务编号"], it.id, f_locked_c)
-        sh.write_string(r, COL["类号"], it.category_no, f_locked_c)
-        sh.write_string(r, COL["项目分类"], it.category, f_locked)
-        if it.label:  # the number as the plan writes it: "1.1", "（1）", or "1" restarting per category
-            sh.write_string(r, COL["序号"], it.label, f_locked_c)
-        else:
-            sh.write_number(r, COL["序号"], it.number, f_locked_c)
-        sh.write_string(r, COL["工作内容"], it.content, f_locked)
-        sh.write_string(r, COL["本单位角色"], ROLE_LABEL[role], f_locked_c)
-        _write_text(sh, r, COL["进展状态"], prev.get("status"), f_input_c)
-        if prev.get("progress") is not None:
-            sh.write_number(r, COL["完成进度(%)"], int(prev["progress"]), f_input_n)
-        else:
-            sh.write_blank(r, COL["完成进度(%)"], None, f_input_n)
-        for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next")):
-            _write_text(sh, r, COL[h], prev.get(key), f_input)
-        texts = [(it.category, WIDTHS[2]), (it.content, WIDTHS[4])]
-        texts += [(prev.get(key) or "", WIDTHS[COL[h]])
-                  for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next"))]
-        sh.set_row(r, max(_row_height(texts), 45))
+        _write_row(sh, FIRST_ROW + k, TASK_COLUMNS, it, role, previous.get(it.id, {}), formats, 45)
     if n:
-        last = FIRST_ROW + n - 1
-        sh.data_validation(FIRST_ROW, COL["进展状态"], last, COL["进展状态"], {
-            "validate": "list", "source": STATUSES, "ignore_blank": True,
-            "input_title": "进展状态", "input_message": "请从下拉列表中选择",
-            "error_title": "进展状态", "error_message": "请选择: " + " / ".join(STATUSES)})
-        sh.data_validation(FIRST_ROW, COL["完成进度(%)"], last, COL["完成进度(%)"], {
-            "validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100,
-            "ignore_blank": True, "input_title": "完成进度(%)",
-            "input_message": "本年度累计完成进度, 填 0 到 100 的整数, 如 60",
-            "error_title": "完成进度(%)", "error_message": "请填写 0 到 100 之间的整数 (不要加 % 号)"})
+        _validations(sh, TASK_COLUMNS, FIRST_ROW + n - 1)
     sh.freeze_panes(FIRST_ROW, 0)
-    _print_setup(sh, FIRST_ROW + n - 1, last_col, f"{unit} {period.label}")
+    _print_setup(sh, FIRST_ROW + n - 1, len(TASK_COLUMNS) - 1, f"{unit} {period.label}")
     sh.protect("", protect_opts)
 
-    # -- 指标填报 ------------------------------------------------------------------------------------
+    # -- 指标填报: one row per target of the items the unit leads -----------------------------------
     if has_targets:
         tsh = wb.add_worksheet(TARGET_SHEET)
-        tlast = len(TARGET_HEADERS) - 1
-        _title_and_header(tsh, f"{unit} {period.label}量化指标完成情况", TARGET_HEADERS, TARGET_WIDTHS,
-                          f_title, f_head)
+        _title_and_header(tsh, f"{unit} {period.label}量化指标完成情况", TARGET_COLUMNS, f_title, f_head)
         r = FIRST_ROW
         for it, _role in [(it, role) for it, role in rows if role == LEAD]:
             prev_targets = {t["idx"]: t for t in previous.get(it.id, {}).get("targets", [])}
             for i, t in enumerate(it.targets):
-                pt = prev_targets.get(i, {})
-                tsh.write_string(r, TCOL["任务编号"], it.id, f_locked_c)
-                tsh.write_string(r, TCOL["指标"], t.metric, f_locked)
-                tsh.write_string(r, TCOL["目标值"], t.describe(), f_locked_c)
-                if pt.get("actual") is not None:
-                    tsh.write_number(r, TCOL["完成值"], pt["actual"], f_input_c)
-                else:
-                    tsh.write_blank(r, TCOL["完成值"], None, f_input_c)
-                _write_text(tsh, r, TCOL["说明"], pt.get("note"), f_input)
-                tsh.set_row(r, max(_row_height([(t.metric, TARGET_WIDTHS[1]),
-                                                (pt.get("note") or "", TARGET_WIDTHS[4])]), 30))
+                _write_row(tsh, r, TARGET_COLUMNS, it, t, prev_targets.get(i, {}), formats, 30)
                 r += 1
-        tsh.data_validation(FIRST_ROW, TCOL["完成值"], max(r - 1, FIRST_ROW), TCOL["完成值"], {
-            "validate": "any", "input_title": "完成值",
-            "input_message": "填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”"})
+        _validations(tsh, TARGET_COLUMNS, max(r - 1, FIRST_ROW))
         tsh.freeze_panes(FIRST_ROW, 0)
-        _print_setup(tsh, r - 1, tlast, f"{unit} {period.label} 量化指标")
+        _print_setup(tsh, r - 1, len(TARGET_COLUMNS) - 1, f"{unit} {period.label} 量化指标")
         tsh.protect("", protect_opts)
 
     # -- identity -----------------------------------------------------------------------------------
@@ -342,14 +325,62 @@ def build_workbook(plan: Plan, unit: str, rows: list[tuple[Item, str]], period, 
     return buf.getvalue()
 
 
-def _title_and_header(sh, title: str, headers, widths, f_title, f_head) -> None:
+def _title_and_header(sh, title: str, columns: tuple[Column, ...], f_title, f_head) -> None:
     """A sheet's merged title row and its header row, with the column widths."""
-    sh.merge_range(TITLE_ROW, 0, TITLE_ROW, len(headers) - 1, title, f_title)
+    sh.merge_range(TITLE_ROW, 0, TITLE_ROW, len(columns) - 1, title, f_title)
     sh.set_row(TITLE_ROW, 28)
-    for c, (h, w) in enumerate(zip(headers, widths, strict=True)):
-        sh.set_column(c, c, w)
-        sh.write_string(HEADER_ROW, c, h, f_head)
+    for c, col in enumerate(columns):
+        sh.set_column(c, c, col.width)
+        sh.write_string(HEADER_ROW, c, col.label, f_head)
     sh.set_row(HEADER_ROW, 30)
+
+
+@dataclass(frozen=True)
+class _Formats:
+    locked: object
+    locked_centred: object
+    input: object
+    input_centred: object
+    input_percent: object
+
+    def of(self, col: Column):
+        if not col.input:
+            return self.locked_centred if col.centred else self.locked
+        if col.kind == "percent":
+            return self.input_percent
+        return self.input_centred if col.centred else self.input
+
+
+def _write_row(sh, r: int, columns: tuple[Column, ...], item, what, prev: dict, formats: _Formats,
+               min_height: float) -> None:
+    """One data row: each locked cell the value its column gives for (item, role or target), each
+    input cell last quarter's answer (``prev``) or blank; the row as high as its wrapped texts."""
+    texts = []
+    for c, col in enumerate(columns):
+        fmt = formats.of(col)
+        v = col.value(item, what) if col.value is not None else prev.get(col.key)
+        if col.kind in ("percent", "number"):
+            if v is None:
+                sh.write_blank(r, c, None, fmt)
+            else:
+                sh.write_number(r, c, int(v) if col.kind == "percent" else v, fmt)
+        elif col.input:
+            _write_text(sh, r, c, v, fmt)
+        elif isinstance(v, str):
+            sh.write_string(r, c, v, fmt)
+        else:
+            sh.write_number(r, c, v, fmt)
+        if col.wraps:
+            texts.append((v or "", col.width))
+    sh.set_row(r, max(_row_height(texts), min_height))
+
+
+def _validations(sh, columns: tuple[Column, ...], last: int) -> None:
+    """The data validation of each input column, on its cells from FIRST_ROW to ``last``."""
+    for c, col in enumerate(columns):
+        options = col.validation()
+        if options:
+            sh.data_validation(FIRST_ROW, c, last, c, options)
 
 
 def _write_text(sh, r: int, c: int, text, fmt) -> None:
@@ -372,7 +403,6 @@ def _print_setup(sh, last_row: int, last_col: int, header: str) -> None:
 
 def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targets: bool, opts, *,
                  link: str = "", prefilled: bool = False) -> None:
-    office = config.get("office", {})
     sh = wb.add_worksheet(GUIDE_SHEET)
     f_title = wb.add_format({"font_name": FONT, "font_size": 14, "bold": True})
     f_key = wb.add_format({"font_name": FONT, "font_size": 11, "bold": True, "valign": "top"})
@@ -382,26 +412,26 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
     sh.write_string(0, 0, f"{period.label}工作任务进展填报说明", f_title)
     n_lead = sum(1 for _, r in rows if r == LEAD)
     contact = contact_text(config) or "(请向领导小组办公室询问)"
+    inputs = "、".join(c.label + (f" ({c.guide})" if c.guide else "") for c in TASK_COLUMNS if c.input)
+    actual, note = TARGET["actual"], TARGET["note"]
     lines = [
         ("填报单位", unit),
         ("填报季度", f"{period.label} ({period})"),
         ("截止日期", cn_date(period.due(config))),
         ("工作计划", plan_title(plan)),
         ("本单位任务", f"共 {len(rows)} 项, 其中牵头 {n_lead} 项、参与 {len(rows) - n_lead} 项"),
-        ("填写什么", "在“任务填报”工作表中, 逐项填写黄色单元格: 进展状态 (下拉选择: "
-                    + " / ".join(STATUSES) + ")、完成进度(%) (本年度累计完成的百分比, 0 到 100 的整数, "
-                    "如 60, 不要加 % 号)、工作完成情况、存在问题、下步计划。"
-                    + ("牵头的任务如有量化指标, 请在“指标填报”工作表中填写完成值 (数字, 如 12.5) 和说明。"
-                       if has_targets else "")),
-        ("注意事项", "1. 灰色单元格 (任务编号、工作内容等) 由办公室填写, 请勿修改;\n"
+        ("填写什么", f"在“{TASK_SHEET}”工作表中, 逐项填写黄色单元格: {inputs}。"
+                    + (f"牵头的任务如有量化指标, 请在“{TARGET_SHEET}”工作表中填写{actual.label} ({actual.guide}) "
+                       f"和{note.label}。" if has_targets else "")),
+        ("注意事项", f"1. 灰色单元格 ({TASK['id'].label}、{TASK['content'].label}等) 由办公室填写, 请勿修改;\n"
                     "2. 请勿插入、删除或调整行的顺序, 请勿修改工作表名称, 请勿删除任何工作表;\n"
-                    "3. 完成进度为全年累计数: 已完成的任务填 100 并选“已完成”;\n"
+                    f"3. 完成进度为全年累计数: 已完成的任务填 {PROGRESS_MAX} 并选“{COMPLETED}”;\n"
                     + ("4. 表中已预填本单位上一季度报送的内容, 请在此基础上更新;\n" if prefilled else
                        "4. 表中没有预填内容, 请逐项填写;\n")
                     + "5. 可用 Excel、WPS 或 LibreOffice 填写, 保存后将本文件原样发回 (可另存为 xls)。"),
         ("报送方式", "填好后将本文件通过电子邮件或 OA 发送至领导小组办公室。办公室收到后会发回回执, "
                     "如有需要修改之处, 回执中会逐一注明单元格位置。"),
-        ("联系方式", f"{office.get('name', '领导小组办公室')}  {contact}"),
+        ("联系方式", f"{office_name(config)}  {contact}"),
     ]
     if link:
         lines.insert(-1, ("填报链接", f"{link}\n也可打开本单位的这个链接在线填写, 或上传填好的本文件, 回执当即显示。"

@@ -13,7 +13,19 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from tracker.templates import FIRST_ROW, HEADER_ROW, STATUSES, TARGET_SHEET, TASK_SHEET
+from tracker.form import (
+    COMPLETED,
+    FIRST_ROW,
+    HEADER_ROW,
+    NOT_STARTED,
+    PROGRESS_MAX,
+    PROGRESS_MIN,
+    STATUSES,
+    TARGET,
+    TARGET_SHEET,
+    TASK,
+    TASK_SHEET,
+)
 
 SOFFICE = shutil.which("soffice")
 NO_SOFFICE = ("LibreOffice (soffice) is not installed: "
@@ -25,19 +37,24 @@ def header_columns(sheet) -> dict[str, int]:
     return {c.value: c.column for c in sheet[HEADER_ROW + 1] if c.value}
 
 
+def _by_key(sheet, columns: dict) -> dict[str, int]:
+    """Column key of tracker.form (``TASK`` or ``TARGET``) -> 1-based column, for the headers found."""
+    cols = header_columns(sheet)
+    return {k: cols[c.label] for k, c in columns.items() if c.label in cols}
+
+
 def template_rows(path) -> list[dict]:
     """The rows of a template's 任务填报: {row, item, role, number, content}, in sheet order."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
     sh = wb[TASK_SHEET]
-    cols = header_columns(sh)
+    col = _by_key(sh, TASK)
     out = []
     for r in range(FIRST_ROW + 1, sh.max_row + 1):
-        iid = sh.cell(r, cols["任务编号"]).value
+        iid = sh.cell(r, col["id"]).value
         if iid:
-            out.append({"row": r, "item": iid, "role": sh.cell(r, cols["本单位角色"]).value,
-                        "number": sh.cell(r, cols["序号"]).value, "content": sh.cell(r, cols["工作内容"]).value})
+            out.append({"row": r, "item": iid, **{k: sh.cell(r, col[k]).value for k in ("role", "number", "content")}})
     return out
 
 
@@ -48,15 +65,15 @@ def target_rows(path) -> list[dict]:
     if TARGET_SHEET not in wb.sheetnames:
         return []
     sh = wb[TARGET_SHEET]
-    cols = header_columns(sh)
-    return [{"row": r, "item": sh.cell(r, cols["任务编号"]).value, "metric": sh.cell(r, cols["指标"]).value}
-            for r in range(FIRST_ROW + 1, sh.max_row + 1) if sh.cell(r, cols["任务编号"]).value]
+    col = _by_key(sh, TARGET)
+    return [{"row": r, "item": sh.cell(r, col["id"]).value, "metric": sh.cell(r, col["metric"]).value}
+            for r in range(FIRST_ROW + 1, sh.max_row + 1) if sh.cell(r, col["id"]).value]
 
 
 def distinct_values(seed: int, k: int) -> dict:
     """Values a department might type for its k-th item; distinct for every (seed, k)."""
     status = STATUSES[(seed + k) % 4]
-    progress = {"未启动": 0, "已完成": 100}.get(status, (seed * 7 + k * 13) % 98 + 1)
+    progress = {NOT_STARTED: PROGRESS_MIN, COMPLETED: PROGRESS_MAX}.get(status, (seed * 7 + k * 13) % 98 + 1)
     return {"status": status, "progress": progress,
             "done": f"单位{seed}第{k}项: 已召开专题会议 {seed + k} 次,\n印发文件 {k} 份",
             "problems": "" if k % 3 == 0 else f"经费不足 ({seed}-{k})",
@@ -67,7 +84,8 @@ def fill(path, values: dict[str, dict], targets: dict[tuple[str, str], dict] | N
          raw: dict[str, dict] | None = None) -> Path:
     """Type values into a template and save it (to ``out``, default in place).
 
-    values: item id -> {status, progress, done, problems, next} (any key may be left out);
+    values: item id -> {status, progress, done, problems, next} (the input keys of tracker.form's
+    task columns; any key may be left out);
     raw: item id -> {header label: any cell value} typed as given (for mistakes);
     targets: (item id, metric) -> {actual, note}.
     """
@@ -76,22 +94,20 @@ def fill(path, values: dict[str, dict], targets: dict[tuple[str, str], dict] | N
     wb = openpyxl.load_workbook(path)
     sh = wb[TASK_SHEET]
     cols = header_columns(sh)
-    keys = {"status": "进展状态", "progress": "完成进度(%)", "done": "工作完成情况", "problems": "存在问题",
-            "next": "下步计划"}
     for r in range(FIRST_ROW + 1, sh.max_row + 1):
-        iid = sh.cell(r, cols["任务编号"]).value
+        iid = sh.cell(r, cols[TASK["id"].label]).value
         for k, v in (values or {}).get(iid, {}).items():
-            sh.cell(r, cols[keys[k]]).value = v
+            sh.cell(r, cols[TASK[k].label]).value = v
         for label, v in (raw or {}).get(iid, {}).items():
             sh.cell(r, cols[label]).value = v
     if targets and TARGET_SHEET in wb.sheetnames:
         tsh = wb[TARGET_SHEET]
-        tcols = header_columns(tsh)
+        tcol = _by_key(tsh, TARGET)
         for r in range(FIRST_ROW + 1, tsh.max_row + 1):
-            key = (tsh.cell(r, tcols["任务编号"]).value, tsh.cell(r, tcols["指标"]).value)
+            key = (tsh.cell(r, tcol["id"]).value, tsh.cell(r, tcol["metric"]).value)
             if key in targets:
-                tsh.cell(r, tcols["完成值"]).value = targets[key].get("actual")
-                tsh.cell(r, tcols["说明"]).value = targets[key].get("note", "")
+                tsh.cell(r, tcol["actual"]).value = targets[key].get("actual")
+                tsh.cell(r, tcol["note"]).value = targets[key].get("note", "")
     out = Path(out or path)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -119,10 +119,10 @@ def link_receipt(token, n):
 
 def answers_from_form(page: dict, form) -> dict:
     """The form's fields (``<item>.<field>``, ``<item#idx>.actual``) as submit_form's answers."""
-    from tracker.form import ITEM_FIELDS
+    from tracker.form import ITEM_FIELDS, TARGET_FIELDS
 
     items = {i["id"]: {f: form.get(f"{i['id']}.{f}", "").strip() for f in ITEM_FIELDS} for i in page["items"]}
-    targets = {t["key"]: {k: form.get(f"{t['key']}.{k}", "").strip() for k in ("actual", "note")}
+    targets = {t["key"]: {k: form.get(f"{t['key']}.{k}", "").strip() for k in TARGET_FIELDS}
                for t in page["targets"]}
     drop = lambda d: {k: v for k, v in d.items() if v != ""}  # noqa: E731 (a key left out is a blank cell)
     return {"items": {k: drop(v) for k, v in items.items()}, "targets": {k: drop(v) for k, v in targets.items()}}
@@ -167,5 +167,8 @@ def link_fill(token):
             if key:
                 problems.setdefault(f"{key}.{p.get('field', '')}", []).append(p["message"])
         page = _page(token)
+    from tracker.form import TARGET_INPUTS, TASK_INPUTS
+
     return render_template("portal_fill.html", page=page, token=token, form_token=form_token(token),
-                           values=values, problems=problems, result=result), status
+                           values=values, problems=problems, result=result, item_fields=TASK_INPUTS,
+                           target_fields=TARGET_INPUTS), status
