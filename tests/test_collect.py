@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.cli import main
-from tracker.returns import parse_actual, parse_progress
+from tracker.collect import parse_actual, parse_progress
 from tracker.store import metadata
 from tracker.workspace import Workspace, default_db_url
 

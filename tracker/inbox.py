@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tracker.returns import DONE_FOLDERS, EXTENSIONS
+from tracker.collect.pipeline import DONE_FOLDERS, EXTENSIONS
 
 ACCEPTED_DIR, REJECTED_DIR = "已处理", "已退回"
 

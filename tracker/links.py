@@ -347,7 +347,7 @@ def link_problems_for(fo, link) -> list:
     """The link problems of a file accepted (as some unit's return) and sent through ``link``
     (a Resolved): empty when it is the link's unit and period, or was rejected anyway (its stored
     problems say why)."""
-    from tracker.returns import link_problems
+    from tracker.collect import link_problems
 
     if not fo.accepted:
         return []
