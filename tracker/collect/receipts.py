@@ -32,8 +32,12 @@ FIX = {
     "zip-bomb": _RESAVE,
     "nested-archive": "请不要在表格中嵌入压缩包或其他文件, 删除后重新报送。",
     "xml-entities": _RESAVE,
+    "encrypted": "请在 Excel、WPS 或 LibreOffice 中去掉文件的密码 (取消加密), 另存为 .xlsx 后重新报送。",
+    "macros-ignored": "无需重报; 今后请另存为不含宏的 .xlsx 文件 (不要用 .xlsm) 报送。",
     "formula-no-value": "请把公式改为直接填写数值, 保存后重新报送。",
+    "formula-cell": "无需重报; 今后请直接填写数值或文字, 不要使用公式。",
     "text-control-chars": "无需重报; 不可见的控制字符已删除, 其余文字照录。",
+    "unknown-encoding": "请把文件另存为 UTF-8 编码 (Excel: “CSV UTF-8”; 记事本: 编码选 UTF-8) 后重新发送。",
     # tracker/collect/checks.py, in the order of its CHECKS
     "identity-missing": "请使用办公室下发的填报模板填写 (不要复制到新建的工作簿中), 并保留所有工作表。",
     "identity-unreadable": "请使用办公室下发的原模板重新填写。",
