@@ -34,6 +34,7 @@ def inbox(base, tmp_path):  # noqa: F811
 def run(ws, box, monkeypatch, batch: int, workers: str) -> dict:
     monkeypatch.setattr(R, "BATCH_FILES", batch)
     res = R.collect(ws, [box], received=date(2007, 4, 8), workers=int(workers))
+    assert not R._worker  # the check workers' Collector is set in the workers only, never in this process
     answers = res.to_dict()
     for side in answers.values():
         for f in side:
