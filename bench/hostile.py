@@ -39,7 +39,7 @@ def make(tmp: Path) -> None:
     """The corpus and one workspace per file, made in a child process: a child forked from a big
     parent counts the parent's pages in its peak RSS (Linux keeps the high-water mark over exec)."""
     import make_corpus as MC
-    from filling import make_workspace
+    from support.filling import make_workspace
 
     MC.make_corpus(tmp / "corpus")
     for name in HOSTILE:

@@ -89,8 +89,8 @@ def child_env(work: Path) -> dict:
 
 
 WARM = ("import tracker.cli, tracker.templates, tracker.collect, tracker.status, tracker.store, "
-        "tracker.safety, tracker.reports.inspection, tracker.reports.charts, tracker.reports.dashboard, "
-        "tracker.reports.inspection_docx, tracker.reports.inspection_xlsx, sqlalchemy, xlsxwriter, "
+        "tracker.safety, tracker.reports.inspection.data, tracker.reports.inspection.write, "
+        "sqlalchemy, xlsxwriter, "
         "python_calamine, docx, jinja2, matplotlib.figure, matplotlib.backends.backend_agg, "
         "matplotlib.backends.backend_svg, fontTools.subset, floors")
 

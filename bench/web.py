@@ -52,8 +52,8 @@ class Served:
     """`tracker serve` of a workspace as a child process on a free port."""
 
     def __init__(self, ws: Path, env: dict):
-        sys.path.insert(0, str(BENCH.parent))
-        from tests.webkit import free_port
+        sys.path.insert(0, str(BENCH.parent / "tests"))
+        from support.webkit import free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

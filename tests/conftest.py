@@ -8,16 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds (README there)
-SAMPLES = ROOT / "tracker" / "data" / "samples"  # the bundled sample plans (package data)
-
-
-def seed(prefix: str) -> Path:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    assert found, f"seed {prefix} missing from {SEEDS}"
-    return found[0]
+from support.paths import ROOT, SAMPLES, SEEDS, seed  # noqa: F401
 
 
 @pytest.fixture

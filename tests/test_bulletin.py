@@ -13,7 +13,14 @@ from click.testing import CliRunner
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from test_status import YEAR, FakeRegistry, add_sample_returns, default_config, make_plan, with_sample_returns
+from support.status_data import (
+    YEAR,
+    FakeRegistry,
+    add_sample_returns,
+    default_config,
+    make_plan,
+    with_sample_returns,
+)
 
 from tracker.cli import main
 from tracker.periods import Period

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,29 +15,24 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filling import distinct_values, fill, fill_all, make_workspace, template_rows
 from hypothesis import given
 from hypothesis import strategies as st
+from support.collecting import (  # noqa: F401
+    TIMESTAMPS,
+    archive,
+    base,
+    collect,
+    copy_ws,
+    invoke,
+    normalised_dump,
+    receipts,
+    tpl,
+    values,
+)
+from support.filling import fill, fill_all
 
 from tracker.cli import main
 from tracker.collect import parse_actual, parse_progress
-from tracker.store import metadata
-from tracker.workspace import Workspace, default_db_url
-
-TIMESTAMPS = {"received": {"processed_at"}, "returns": {"accepted_at"}, "plans": {"imported_at"}}
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    ws = make_workspace(tmp_path_factory.mktemp("col") / "ws")
-    r = CliRunner().invoke(main, ["templates", "-w", str(ws.root), "2007Q1"])
-    assert r.exit_code == 0, r.output
-    return ws
-
-
-def copy_ws(ws, dest: Path) -> Workspace:
-    shutil.copytree(ws.root, dest)
-    return Workspace(dest, default_db_url(dest))
 
 
 @pytest.fixture
@@ -46,14 +40,8 @@ def ws(base, tmp_path):
     return copy_ws(base, tmp_path / "ws")
 
 
-def invoke(ws, *args):
-    return CliRunner().invoke(main, [args[0], "-w", str(ws.root), *args[1:]])
 
 
-def collect(ws, *args, received="2007-04-08"):
-    r = invoke(ws, "collect", *map(str, args), "--received", received, "--json")
-    assert r.exit_code in (0, 1), r.output
-    return r.exit_code, json.loads(r.stdout)
 
 
 def returns(ws, unit=None):
@@ -62,36 +50,14 @@ def returns(ws, unit=None):
     return json.loads(r.stdout)["rows"]
 
 
-def tpl(ws, unit):
-    return ws.outbox / "2007Q1" / f"2007Q1-{unit}.xlsx"
 
 
-def values(ws, unit, seed=0):
-    return {r["item"]: distinct_values(seed, k) for k, r in enumerate(template_rows(tpl(ws, unit)))}
 
 
-def normalised_dump(ws) -> dict:
-    store = ws.store()
-    try:
-        dump = store.dump()
-    finally:
-        store.close()
-    out = {}
-    for name, rows in dump.items():
-        cols = [c.name for c in metadata.tables[name].columns]
-        drop = [cols.index(c) for c in TIMESTAMPS.get(name, ())]
-        rows = [tuple(None if i in drop else v for i, v in enumerate(r)) for r in rows]
-        out[name] = sorted(rows, key=lambda r: tuple("" if v is None else str(v) for v in r))
-    return out
 
 
-def receipts(ws) -> dict[str, bytes]:
-    d = ws.root / "outbox" / "receipts"
-    return {p.name: p.read_bytes() for p in d.iterdir()} if d.exists() else {}
 
 
-def archive(ws) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (ws.root / "archive").iterdir() if not p.name.endswith(".tmp")}
 
 
 # -- good and bad together ------------------------------------------------------------------------------
@@ -374,7 +340,7 @@ def test_actual_units_and_words():
 
 def test_collect_on_every_database(db_url, tmp_path):
     """The same collect on SQLite and (where a server answers) PostgreSQL."""
-    from filling import UNITS_TOML, guangzhou_like_plan
+    from support.filling import UNITS_TOML, guangzhou_like_plan
 
     from tracker.workspace import init_workspace
 

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from filling import fill, fill_all
-from test_collect import archive, base, copy_ws, normalised_dump, receipts, tpl, values  # noqa: F401
+from support.collecting import archive, base, copy_ws, normalised_dump, receipts, tpl, values  # noqa: F401
+from support.filling import fill, fill_all
 
 from tracker.collect import pipeline as R
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filling import UNITS_TOML, fill, fill_all, guangzhou_like_plan
-from test_collect import archive, receipts, tpl, values
+from support.collecting import archive, receipts, tpl, values
+from support.filling import UNITS_TOML, fill, fill_all, guangzhou_like_plan
 
 from tracker.cli import main
 

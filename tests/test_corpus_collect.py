@@ -21,7 +21,7 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from test_corpus_import import MC, ROOT, base_plan
+from support.corpus import MC, ROOT, base_plan
 
 # issue 9: size guards that cannot be side-stepped (any case, any part name, .xls, .ods)
 HOSTILE = ["far_cell_lower.xlsx", "merge_bomb_lower.xlsx", "far_cell_other_part.xlsx", "far_cell.xls",
@@ -121,7 +121,7 @@ def test_collect_rejects_bad_workbook(corpus, tmp_path, name):
 def test_collect_guard_keeps_good_templates(tmp_path):
     """The guard passes the workbooks the tool itself writes (templates), so wiring it costs nothing."""
     collect_ready()
-    from filling import make_workspace
+    from support.filling import make_workspace
 
     from tracker.problems import Problems
     from tracker.safety import check_xlsx_like

@@ -73,7 +73,7 @@ def test_backup_delete_restore_gives_the_same_year(demo, tmp_path):
     accepted after the restore. (On a copy: the demo fixture is shared.)"""
     import shutil
 
-    from filling import distinct_values, fill, template_rows
+    from support.filling import distinct_values, fill, template_rows
 
     out, _ = demo
     ws = tmp_path / "工作区"

@@ -87,10 +87,13 @@ def test_system_search_prefers_yahei_then_noto_then_wenquanyi(monkeypatch, tmp_p
 def test_package_font_when_no_system_font(monkeypatch):
     p = need_package_font()
     monkeypatch.setattr(fonts, "find_system_font", lambda dirs=None: None)
-    choice = fonts.setup_matplotlib({}, quiet=True)
+    before = matplotlib.rcParams.copy()
+    choice = fonts.setup_matplotlib({})
     assert choice.source == "package" and choice.path == p
-    assert matplotlib.rcParams["font.sans-serif"][0] == choice.family
-    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams == before  # no global setting changed: the charts use rc_params
+    rc = fonts.rc_params(choice)
+    assert rc["font.sans-serif"][0] == choice.family
+    assert rc["axes.unicode_minus"] is False
 
 
 def test_no_font_found_says_so_in_one_line(monkeypatch, capsys):
@@ -98,18 +101,18 @@ def test_no_font_found_says_so_in_one_line(monkeypatch, capsys):
     monkeypatch.setattr(fonts, "package_font", lambda: None)
     choice = fonts.setup_matplotlib({})
     assert choice.source == "none" and choice.family is None
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1
-    assert "未找到中文字体" in err and "No CJK font found" in err and "tracker[fonts]" in err
-    fonts.setup_matplotlib({})  # said once, not at every chart
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().err == ""  # the library says nothing: the message is the caller's
+    msg = choice.message
+    assert len(msg.splitlines()) == 1
+    assert "未找到中文字体" in msg and "No CJK font found" in msg and "tracker[fonts]" in msg
 
 
 def test_chinese_renders_without_missing_glyph_warnings(tmp_path):
     need_package_font()
-    fonts.setup_matplotlib({}, quiet=True)
+    rc = fonts.rc_params(fonts.setup_matplotlib({}))
     for suffix in ("png", "svg"):
-        caught = draw_chinese(tmp_path / f"c.{suffix}")
+        with matplotlib.rc_context(rc):
+            caught = draw_chinese(tmp_path / f"c.{suffix}")
         assert not [m for m in caught if "Glyph" in m or "missing" in m], caught
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_collect import base, collect, copy_ws, invoke, normalised_dump, tpl, values  # noqa: F401
+from support.collecting import base, collect, copy_ws, invoke, normalised_dump, tpl, values  # noqa: F401
 
 from tracker.cli import main
 
@@ -60,7 +60,7 @@ def test_nan_inf_and_numbers_that_do_not_fit_are_cell_problems(ws, tmp_path, pro
     v = values(ws, UNIT)
     v["2007-020"]["progress"] = 54321
     good = tmp_path / "good.xlsx"
-    from filling import fill
+    from support.filling import fill
 
     fill(tpl(ws, UNIT), v, targets={TARGET: {"actual": 98765}}, out=good)
     bad = patch(good, tmp_path / "bad.xlsx", {b"<v>54321</v>": b"<v>" + progress + b"</v>",
@@ -79,7 +79,7 @@ def test_nan_inf_and_numbers_that_do_not_fit_are_cell_problems(ws, tmp_path, pro
 
 
 def test_a_fitting_actual_is_accepted_and_json_stays_strict(ws, tmp_path):
-    from filling import fill
+    from support.filling import fill
 
     f = fill(tpl(ws, UNIT), values(ws, UNIT), targets={TARGET: {"actual": 1e15}}, out=tmp_path / "ok.xlsx")
     code, res = collect(ws, f)
@@ -93,8 +93,8 @@ def test_a_fitting_actual_is_accepted_and_json_stays_strict(ws, tmp_path):
 
 def test_a_non_finite_number_already_in_the_store_is_printed_as_null(ws, tmp_path):
     """A store written before these checks may hold inf: JSON output stays strict (null)."""
-    from filling import fill
     from sqlalchemy import update
+    from support.filling import fill
 
     from tracker.store import return_targets
 
@@ -114,7 +114,7 @@ BAD_TEXT = "第一段_x0001_文字_x000B_里有_x001F_控制字符\ufffe和_x000
 
 
 def test_control_characters_in_a_return_are_removed_with_a_warning_and_writers_take_it(ws, tmp_path):
-    from filling import fill
+    from support.filling import fill
 
     v = values(ws, UNIT)
     v["2007-020"]["done"] = "MARKDONE"
@@ -188,7 +188,7 @@ def test_templates_and_receipts_for_names_the_filesystem_refuses(tmp_path):
     template (the full name inside it); a return whose file name is 75 Chinese characters gets its
     receipt."""
     import openpyxl
-    from filling import distinct_values, fill, template_rows
+    from support.filling import distinct_values, fill, template_rows
 
     from tracker.model import Item, Plan
     from tracker.workspace import init_workspace

@@ -25,9 +25,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from docx import Document
-from test_report import AS_OF, make_workspace
-from test_scoring import REGISTRY, failing_rows, passing_rows, small_assignments, small_plan
-from test_status import with_sample_returns
+from support.report_data import AS_OF, make_workspace
+from support.scoring_data import REGISTRY, failing_rows, passing_rows, small_assignments, small_plan
+from support.status_data import with_sample_returns
 
 from tracker import i18n
 from tracker.cli import main
@@ -223,8 +223,8 @@ def test_report_dashboard_in_english(report_en, failing_ws):
 def test_report_charts_in_english_keep_chinese_data_in_the_cjk_font(failing_ws, tmp_path):
     """Every text on the four charts is English apart from the data (unit and category names), and
     drawing them with the CJK font misses no glyph."""
-    from tracker.reports import charts
-    from tracker.reports.inspection import gather
+    from tracker.reports.inspection import charts
+    from tracker.reports.inspection.data import gather
 
     data = gather(failing_ws, 2007, date.fromisoformat(AS_OF))
     font = charts.setup_font(None)
@@ -302,7 +302,7 @@ def test_bad_language_is_a_usage_error(tmp_path):
 
 def test_rule_messages_in_english_from_the_scoring_rules():
     """Each failed rule tracker.scoring can give (its message is Chinese) has its English."""
-    from tracker.reports.inspection import rule_message
+    from tracker.reports.inspection.text import rule_message
     from tracker.scoring import ScoringConfig, score_plan
 
     cfg = ScoringConfig.from_config({"scoring": {"pass_score": 95}})
@@ -422,8 +422,9 @@ def test_bulletin_and_remind_chinese_default_unchanged(period_ws, tmp_path):
 
 
 # -- the catalogue ---------------------------------------------------------------------------------
-SOURCES = ["tracker/reports/inspection.py", "tracker/reports/inspection_docx.py",
-           "tracker/reports/inspection_xlsx.py", "tracker/reports/dashboard.py", "tracker/reports/charts.py",
+SOURCES = ["tracker/reports/inspection/text.py", "tracker/reports/inspection/data.py",
+           "tracker/reports/inspection/docx.py", "tracker/reports/inspection/xlsx.py",
+           "tracker/reports/inspection/dashboard.py", "tracker/reports/inspection/charts.py",
            "tracker/reports/bulletin.py", "tracker/reports/remind.py", "tracker/status.py", "tracker/cli.py"]
 
 

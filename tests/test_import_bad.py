@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import clerk
 import pytest
-from clerk import ITEMS, Grid
 from click.testing import CliRunner
+from support import clerk
+from support.clerk import ITEMS, Grid
 
 from tracker.cli import main
 from tracker.workspace import find_workspace

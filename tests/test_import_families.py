@@ -14,9 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-import plan_forms as pf
 import pytest
 from click.testing import CliRunner
+from support import plan_forms as pf
 
 from tracker.cli import main
 from tracker.importers import identify, import_plan, preview_plan
@@ -176,7 +176,7 @@ def test_html_is_never_read_as_csv(tmp_path):
 
 def test_pdf_printed_from_word_continues_the_row_broken_by_the_page(tmp_path):
     sys.path.insert(0, str(HERE))
-    import clerk
+    from support import clerk
 
     plan, problems = import_plan(FIX / "word_table.pdf")
     assert clerk.plan_keys(plan) == [it.key() for it in clerk.ITEMS]
@@ -353,7 +353,7 @@ def test_written_numbers_go_to_templates_and_come_back(tmp_path):
     """A plan numbered 1.1/（1）/①… : the template shows the written number, the return filled and
     sent back is accepted without a 序号 mismatch, item ids stay unique."""
     import openpyxl
-    from filling import distinct_values, fill, template_rows
+    from support.filling import distinct_values, fill, template_rows
 
     ws = _ws(tmp_path)
     run = CliRunner()
@@ -378,7 +378,7 @@ def test_written_numbers_go_to_templates_and_come_back(tmp_path):
     # a department that retypes 1-1 as 2 is told so
     wb = openpyxl.load_workbook(filled)
     sh = wb["任务填报"]
-    from filling import header_columns
+    from support.filling import header_columns
 
     sh.cell(rows[0]["row"], header_columns(sh)["序号"]).value = "2"
     bad = tmp_path / "bad" / tpl.name

@@ -10,12 +10,12 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-import clerk
 import pytest
-from clerk import ITEMS, TITLE, Grid
-from conftest import SAMPLES, seed
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import clerk
+from support.clerk import ITEMS, TITLE, Grid
+from support.paths import SAMPLES, seed
 
 from tracker.importers import extract, import_plan
 from tracker.importers.table import Sheet, cell_text, header_role, rows_from_sheets

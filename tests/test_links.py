@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 import tomlkit
 from click.testing import CliRunner
-from filling import distinct_values, fill, make_workspace, target_rows, template_rows
+from support.filling import distinct_values, fill, make_workspace, target_rows, template_rows
 
 from tracker.app import LinkGone, LinkNotFound, Tracker, UsageError
 from tracker.cli import main
@@ -569,7 +569,7 @@ def test_remind_send_without_a_server_says_what_to_configure(ws, tmp_path):
 
 def test_links_uploads_and_contacts_on_either_database(db_url, tmp_path):
     """The same flow on SQLite and PostgreSQL (schema 3's partial unique index, the page's queries)."""
-    from filling import UNITS_TOML, guangzhou_like_plan
+    from support.filling import UNITS_TOML, guangzhou_like_plan
 
     from tracker.workspace import init_workspace
 

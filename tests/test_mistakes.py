@@ -5,34 +5,34 @@ would save it), collects it through the CLI and reads the store back with ``retu
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from filling import NO_SOFFICE, SOFFICE, distinct_values, fill, make_workspace, resave_formats, template_rows
+from support.collecting import copy_ws, templated_workspace
+from support.filling import (
+    NO_SOFFICE,
+    SOFFICE,
+    distinct_values,
+    fill,
+    resave_formats,
+    template_rows,
+)
 
 from tracker.cli import main
-from tracker.workspace import Workspace, default_db_url
 
 UNIT = "市知识产权局"  # leads items 2007-001, 003, 010 (two targets) and 025 (one target)
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    ws = make_workspace(tmp_path_factory.mktemp("mis") / "ws")
-    for period in ("2007Q1", "2007Q2"):
-        r = CliRunner().invoke(main, ["templates", "-w", str(ws.root), period])
-        assert r.exit_code == 0, r.output
-    return ws
+    return templated_workspace(tmp_path_factory.mktemp("mis") / "ws", ("2007Q1", "2007Q2"))
 
 
 @pytest.fixture
 def ws(base, tmp_path):
-    dest = tmp_path / "ws"
-    shutil.copytree(base.root, dest)
-    return Workspace(dest, default_db_url(dest))
+    return copy_ws(base, tmp_path / "ws")
 
 
 def template(ws, unit=UNIT, period="2007Q1") -> Path:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES
+from support.paths import ROOT, SAMPLES
 
 from tracker.cli import main
 from tracker.importers import extract, identify, import_plan

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filling import UNITS_TOML, distinct_values, fill, make_workspace, template_rows
+from support.collecting import copy_ws, templated_workspace
+from support.filling import UNITS_TOML, distinct_values, fill, template_rows
 
 from tracker.cli import main
 from tracker.workspace import Workspace, default_db_url
@@ -25,18 +26,12 @@ UNIT = "市知识产权局"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    ws = make_workspace(tmp_path_factory.mktemp("office") / "ws")
-    for period in ("2007Q1", "2007Q2"):
-        r = CliRunner().invoke(main, ["templates", "-w", str(ws.root), period])
-        assert r.exit_code == 0, r.output
-    return ws
+    return templated_workspace(tmp_path_factory.mktemp("office") / "ws", ("2007Q1", "2007Q2"))
 
 
 @pytest.fixture
 def ws(base, tmp_path):
-    dest = tmp_path / "ws"
-    shutil.copytree(base.root, dest)
-    return Workspace(dest, default_db_url(dest))
+    return copy_ws(base, tmp_path / "ws")
 
 
 def run(ws, *args):
@@ -423,7 +418,7 @@ def test_backup_delete_restore(ws, tmp_path, suffix):
 def test_backup_and_restore_across_databases(db_url, tmp_path):
     """SQLite -> (db_url) -> SQLite: the same JSON dump restores into either store, and the
     restored workspace goes on (ids after the restored ones, templates sent before accepted)."""
-    from filling import guangzhou_like_plan
+    from support.filling import guangzhou_like_plan
 
     from tracker.workspace import init_workspace
 

@@ -159,7 +159,7 @@ def test_bulletin_writes_text(ws, collected, tmp_path):
 
 
 def test_inspection_writes_text(ws, collected, tmp_path):
-    probe("tracker.reports.inspection", "write_report")
+    probe("tracker.reports.inspection.write", "write_report")
     res = run(ws, "report", "2007", "-o", str(tmp_path / "r"), "--as-of", "2008-01-15")
     assert res.exit_code == 0, res.output
     seen = assert_no_formula(sorted((tmp_path / "r").rglob("*.xlsx")))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filling import NO_SOFFICE, SOFFICE, UNITS_TOML, fill_all, make_workspace, resave_formats
+from support.filling import NO_SOFFICE, SOFFICE, UNITS_TOML, fill_all, make_workspace, resave_formats
 
 from tracker.cli import main
 from tracker.workspace import Workspace, default_db_url

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from filling import (
+from support.filling import (
     NO_SOFFICE,
     SOFFICE,
     fill,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-from conftest import SAMPLES
 from hypothesis import given
 from hypothesis import strategies as st
+from support.paths import SAMPLES
 
 from tracker.units import (
     BUILTIN_COLLECTIVES,

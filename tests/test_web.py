@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.webkit import PLAN, copy_workspace, fill_returns, free_port, plan_workspace
 
-from tests.webkit import PLAN, copy_workspace, fill_returns, free_port, plan_workspace
 from tracker.cli import main
 
 PERIOD = "2007Q1"

@@ -14,22 +14,9 @@ from urllib.parse import urlparse
 import pytest
 import tomlkit
 from click.testing import CliRunner
+from support.webkit import PERIOD, copy_workspace, fill_returns, plan_workspace, set_due_ahead, unit_of  # noqa: F401
 
-from tests.webkit import copy_workspace, fill_returns, plan_workspace
 from tracker.cli import main
-
-PERIOD = "2007Q1"
-
-
-def set_due_ahead(root: Path, days: int = 14) -> str:
-    """[periods.due] of Q1 a fortnight from today, so the links are live whatever day tests run."""
-    cfg = Path(root) / "tracker.toml"
-    doc = tomlkit.parse(cfg.read_text(encoding="utf-8"))
-    periods = doc.setdefault("periods", tomlkit.table())
-    due = periods.setdefault("due", tomlkit.table())
-    due[PERIOD] = (date.today() + timedelta(days=days)).isoformat()
-    cfg.write_text(tomlkit.dumps(doc), encoding="utf-8")
-    return due[PERIOD]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +49,6 @@ def env(ws):
     t.close()
 
 
-def unit_of(path: Path) -> str:
-    return path.stem.split("-", 1)[1]
 
 
 def link_path(t, unit: str) -> str:
@@ -328,7 +313,8 @@ def test_tracker_serve_portal_only(ws, files):
     import urllib.error
     import urllib.request
 
-    from tests.webkit import free_port
+    from support.webkit import free_port
+
     from tracker.app import Tracker
 
     with Tracker(ws) as t:

@@ -13,9 +13,8 @@ import random
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.test_web_browser import ARGS, CHROMIUM, Console, browser_or_skip, shot
-from tests.test_web_links import PERIOD, set_due_ahead, unit_of
-from tests.webkit import ServerThread, fill_returns, plan_workspace
+from support.browser import ARGS, CHROMIUM, Console, browser_or_skip, shot
+from support.webkit import PERIOD, ServerThread, fill_returns, plan_workspace, set_due_ahead, unit_of
 
 
 def test_department_path_through_its_link(tmp_path):

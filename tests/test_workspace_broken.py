@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filling import fill_all
-from test_collect import base, copy_ws, normalised_dump  # noqa: F401
+from support.collecting import base, copy_ws, normalised_dump  # noqa: F401
+from support.filling import fill_all
 
 from tracker.cli import main
 

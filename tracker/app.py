@@ -177,7 +177,7 @@ class ReportResult:
 
     def to_dict(self) -> dict:
         """``tracker report YEAR --json``."""
-        from tracker.reports.inspection import json_view
+        from tracker.reports.inspection.data import json_view
 
         out = json_view(self.data)
         w = self.written
@@ -801,6 +801,13 @@ class Tracker:
         path = Path(path) if path else self.folder("reports") / f"{G.graph['year']}-单位任务关系图.{fmt}"
         return write_graph(G, path, fmt, self.config), G
 
+    def font_note(self) -> str:
+        """The line to show about the pictures' CJK font ("" when one was found), from
+        :func:`tracker.fonts.setup_matplotlib` (which prints nothing)."""
+        from tracker.fonts import setup_matplotlib
+
+        return setup_matplotlib(self.config).message
+
     # -- the year ----------------------------------------------------------------------------------
     def report_date(self, year: int, today: date | None = None) -> date:
         """The date the year's report stands as of when none is given: today while the year's last
@@ -819,7 +826,9 @@ class Tracker:
     def report(self, year: int, *, output: Path | None = None, as_of: date | None = None,
                lang: str | None = None, on_progress: Progress | None = None) -> ReportResult:
         """The year-end inspection: figures, pass rules, Word/Excel/HTML and charts."""
-        from tracker.reports.inspection import gather, summary_text, write_report
+        from tracker.reports.inspection.data import gather
+        from tracker.reports.inspection.text import summary_text
+        from tracker.reports.inspection.write import write_report
 
         lang = self.lang(lang)
         data = gather(self.workspace, int(year), as_of or self.report_date(int(year)))
@@ -860,7 +869,7 @@ class Tracker:
         return received_files(self.workspace, period, unit)
 
     def inspection(self, year: int, as_of: date | None = None) -> dict:
-        """The year's inspection figures without writing files (:func:`tracker.reports.inspection.gather`)."""
-        from tracker.reports.inspection import gather
+        """The year's inspection figures without writing files (:func:`tracker.reports.inspection.data.gather`)."""
+        from tracker.reports.inspection.data import gather
 
         return gather(self.workspace, int(year), as_of)

@@ -1,6 +1,6 @@
 """A per-user cache folder for results that are slow to make and the same every time.
 
-Used for the dashboard's font subset (:func:`tracker.reports.dashboard.font_face_css`: about 6 s
+Used for the dashboard's font subset (:func:`tracker.reports.inspection.dashboard.font_face_css`: about 6 s
 for a CJK font, the same bytes for the same font file and characters). Where it lives, first
 that applies:
 

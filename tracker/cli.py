@@ -551,6 +551,9 @@ def graph(ctx, fmt, output, expand, year, workspace, db_url):
     year, expand = _graph_args(ctx, year, expand)
     with open_tracker(workspace, db_url) as t:
         path, G = t.write_graph(Path(output) if output else None, fmt, year, expand)
+        note = t.font_note() if fmt in ("png", "svg") else ""
+    if note:
+        click.echo(note, err=True)
     click.echo(f"关系图已写入 {path}  (单位 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'unit')} 个, "
                f"任务 {sum(1 for _, d in G.nodes(data=True) if d['kind'] == 'item')} 项)")
 

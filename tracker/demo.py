@@ -71,7 +71,9 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     from tracker.importers import import_plan
     from tracker.periods import year_periods
     from tracker.reports.bulletin import write_bulletin
-    from tracker.reports.inspection import gather, summary_text, write_report
+    from tracker.reports.inspection.data import gather
+    from tracker.reports.inspection.text import summary_text
+    from tracker.reports.inspection.write import write_report
     from tracker.reports.remind import write_remind
     from tracker.simulate import fill_workbook, plan_behaviours, received_date
     from tracker.status import period_status

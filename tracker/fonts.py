@@ -9,16 +9,17 @@ Search order (the first that exists wins):
 3. the optional extra ``pip install 'tracker[fonts]'``: the ``noto_cjk_sans_otc`` package ships
    NotoSansCJK-Regular.ttc (SIL Open Font License) inside its package folder.
 
-The font is registered with matplotlib's font manager and put first in ``font.sans-serif``;
-``axes.unicode_minus`` is switched off (the Unicode minus sign is missing from some CJK fonts).
-When nothing is found, :func:`setup_matplotlib` prints one line in Chinese and English to stderr
+:func:`setup_matplotlib` registers the font with matplotlib's font manager and returns the choice;
+it prints nothing and changes no global setting. :func:`rc_params` gives the settings to draw with
+(``with matplotlib.rc_context(rc_params(choice)):``): the font first in ``font.sans-serif`` and
+``axes.unicode_minus`` off (the Unicode minus sign is missing from some CJK fonts). When nothing is
+found, ``choice.message`` is one line in Chinese and English for the caller to show (the CLI does)
 and matplotlib keeps its default font.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,12 +127,12 @@ def find_cjk_font(config: dict | None = None, *, system: bool = True, package: b
 _done: dict[str, FontChoice] = {}
 
 
-def setup_matplotlib(config: dict | None = None, *, quiet: bool = False, **search) -> FontChoice:
-    """Register the CJK font with matplotlib and make it the default; returns the choice.
-
-    Call before drawing. Safe to call often (the search runs once per configuration).
+def setup_matplotlib(config: dict | None = None, **search) -> FontChoice:
+    """Register the CJK font with matplotlib's font manager; returns the choice (its ``message``,
+    when not empty, is the line to show). Prints nothing, changes no rcParams: draw inside
+    ``matplotlib.rc_context(rc_params(choice))``. Safe to call often (the search runs once per
+    configuration).
     """
-    import matplotlib
     from matplotlib import font_manager
 
     key = _configured(config) + repr(sorted(search.items()))
@@ -142,21 +143,25 @@ def setup_matplotlib(config: dict | None = None, *, quiet: bool = False, **searc
             font_manager.fontManager.addfont(str(choice.path))
             choice.family = font_manager.FontProperties(fname=str(choice.path)).get_name()
         _done[key] = choice
-        if choice.message and not quiet:
-            print(choice.message, file=sys.stderr)
+    return choice
+
+
+def rc_params(choice: FontChoice) -> dict:
+    """The matplotlib settings that draw with ``choice`` (for ``matplotlib.rc_context``)."""
+    import matplotlib
+
+    params: dict = {"axes.unicode_minus": False}
     if choice.family:
         rest = [f for f in matplotlib.rcParams["font.sans-serif"] if f != choice.family]
-        matplotlib.rcParams["font.sans-serif"] = [choice.family, *rest]
-        matplotlib.rcParams["font.family"] = "sans-serif"
-    matplotlib.rcParams["axes.unicode_minus"] = False
-    return choice
+        params.update({"font.sans-serif": [choice.family, *rest], "font.family": "sans-serif"})
+    return params
 
 
 class quiet_matplotlib:
     """A context in which matplotlib's font look-up says nothing on the terminal: its "findfont:
     Font family … not found" lines are logging warnings (printed to stderr when the program has
     configured no logging) and its missing-glyph notes are Python warnings; the one-line note of
-    :func:`setup_matplotlib` is what a person needs to know."""
+    :func:`setup_matplotlib` (``message``) is what a person needs to know."""
 
     def __enter__(self):
         import logging

@@ -274,9 +274,12 @@ def draw_graph(G, path: Path, config: dict | None = None, title: str | None = No
                fmt: str | None = None) -> Path:
     """Draw the layered unit–item picture to ``path`` as ``fmt`` ("png" or "svg"; default: the
     suffix of ``path``); matplotlib's font warnings stay off the terminal."""
-    from tracker.fonts import quiet_matplotlib
+    import matplotlib
 
-    with quiet_matplotlib():
+    from tracker.fonts import quiet_matplotlib, rc_params, setup_matplotlib
+
+    matplotlib.use("Agg")
+    with quiet_matplotlib(), matplotlib.rc_context(rc_params(setup_matplotlib(config))):
         return _draw_graph(G, path, config, title, fmt)
 
 
@@ -287,9 +290,6 @@ def _draw_graph(G, path: Path, config: dict | None, title: str | None, fmt: str 
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from tracker.fonts import setup_matplotlib
-
-    setup_matplotlib(config)
     lay = layered_layout(G)
     ld = {r["unit"]: r for r in load(G)}
     n_rows = lay["rows"] + 4

@@ -132,11 +132,19 @@ def quarter_label(i: int, lang: str = ZH) -> str:
     return f"第{CN_QUARTER[i]}季度" if lang != EN else f"Q{i + 1}"
 
 
+def cn_date(d: date | str) -> str:
+    """2008年1月31日: the one form of every date tracker writes in Chinese (GB/T 9704-2012 §7.3.5.4:
+    Arabic numerals, no leading zeros); a string is read as ISO (its first ten characters)."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def date_text(d: date, lang: str = ZH) -> str:
     """"2007年4月12日" / "12 April 2007" (the date under a signature)."""
     if lang == EN:
         return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-    return f"{d.year}年{d.month}月{d.day}日"
+    return cn_date(d)
 
 
 def join(items, lang: str = ZH) -> str:
@@ -221,7 +229,7 @@ EN_CATALOG: dict[str, str] = {
     "项目": "Measure",
     "数值": "Value",
 
-    # inspection: summary text (tracker/reports/inspection.py)
+    # inspection: summary text (tracker/reports/inspection/text.py)
     "{year}年度工作分解任务检查验收报告": "Year-end inspection report {year}",
     "{year} 年度检查验收: {verdict}": "Year-end inspection {year}: {verdict}",
     "  工作完成度 {completion}% (要求 ≥ {need_completion}%), 评分 {score} 分 (要求 ≥ {need_score} 分)":
@@ -247,7 +255,7 @@ EN_CATALOG: dict[str, str] = {
     "rule|mandatory-incomplete": "Mandatory items not completed: {items}",
     "rule|mandatory-item": "item {number} ({completion}%)",
 
-    # inspection: Word report (tracker/reports/inspection_docx.py)
+    # inspection: Word report (tracker/reports/inspection/docx.py)
     "{office}    统计截至 {as_of}": "{office}    Figures as of {as_of}",
     "总体情况": "Overview",
     "检查验收结论": "Inspection conclusion",
@@ -314,7 +322,7 @@ EN_CATALOG: dict[str, str] = {
     "各单位季度报送情况": "Quarterly returns by unit",
     "各季度工作完成度": "Work completion by quarter",
 
-    # inspection: summary workbook (tracker/reports/inspection_xlsx.py)
+    # inspection: summary workbook (tracker/reports/inspection/xlsx.py)
     "总体": "Overview",
     "分类": "Categories",
     "任务明细": "Items",
@@ -380,7 +388,7 @@ EN_CATALOG: dict[str, str] = {
         "one if Q4 is missing); an item with several lead units takes the lowest progress; the "
         "scoring rules are in [scoring] of tracker.toml.",
 
-    # charts (tracker/reports/charts.py)
+    # charts (tracker/reports/inspection/charts.py)
     "{value}%  ({n}项)": "{value}%  ({n:item|items})",
     "{no}、{name}": "{no} {name}",
     " 合格线 {line}%": " Pass line {line}%",

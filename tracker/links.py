@@ -26,6 +26,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tracker.office import contact_sentence
 from tracker.problems import UsageError
 
 SALT = "tracker-unit-link-1"
@@ -120,16 +121,6 @@ def expires(period, config: dict) -> date:
     from tracker.periods import parse_period
 
     return parse_period(str(period)).due(config) + timedelta(days=web_settings(config)["link_days"])
-
-
-def office_contact_sentence(config: dict) -> str:
-    """"请与 领导小组办公室 (张三, 电话 …, 邮箱 …) 联系。" from [office]."""
-    office = config.get("office", {})
-    parts = [x for x in (office.get("contact", ""),
-                         f"电话 {office['phone']}" if office.get("phone") else "",
-                         f"邮箱 {office['email']}" if office.get("email") else "") if x]
-    who = office.get("name") or "领导小组办公室"
-    return f"请与{who}" + (f" ({', '.join(parts)})" if parts else "") + "联系。"
 
 
 # -- the units that get a link ---------------------------------------------------------------------------
@@ -268,11 +259,11 @@ def resolve(ws, token: str, today: date | None = None) -> Resolved:
     label = parse_period(period).label
     if row["revoked_at"] is not None:
         raise LinkGone(f"{unit} {label}的这个填报链接已停用 (办公室已另发新链接)。"
-                       + office_contact_sentence(config), "revoked", unit, period)
+                       + contact_sentence(config), "revoked", unit, period)
     until = expires(period, config)
     if (today or date.today()) > until:
         raise LinkGone(f"{unit} {label}的填报链接已于 {until.isoformat()} 过期。如需补报或更正, "
-                       + office_contact_sentence(config), "expired", unit, period)
+                       + contact_sentence(config), "expired", unit, period)
     from tracker.units import Registry
 
     # a link keeps the name it was signed with; an alias registered since maps it to today's name
@@ -355,4 +346,4 @@ def link_problems_for(fo, link) -> list:
 
 
 __all__ = ["Link", "Resolved", "LinkError", "LinkNotFound", "LinkGone", "links_for", "revoke", "resolve",
-           "rate_ok", "record", "expires", "base_url", "web_settings", "office_contact_sentence"]
+           "rate_ok", "record", "expires", "base_url", "web_settings"]

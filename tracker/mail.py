@@ -42,30 +42,25 @@ def mail_settings(config: dict) -> dict:
             "sender": str(m.get("sender") or "").strip()}
 
 
-def _cn(d: date | str) -> str:
-    d = date.fromisoformat(str(d)[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def reminder_body(*, unit: str, contact: str, label: str, due, url: str, expires, n_items: int, n_lead: int,
                   config: dict, today: date) -> str:
-    from tracker.reports.remind import office_line
+    from tracker.i18n import cn_date
+    from tracker.office import contact_line, office_name
 
-    office = config.get("office", {})
-    name = office.get("name") or "领导小组办公室"
+    name = office_name(config)
     greeting = f"{contact}同志: 您好!" if contact else f"{unit}: 您好!"
     lines = [
         greeting, "",
-        f"    {unit}{label}工作任务进展情况尚未报送, 截止日期为{_cn(due)}。请尽快报送。",
+        f"    {unit}{label}工作任务进展情况尚未报送, 截止日期为{cn_date(due)}。请尽快报送。",
         f"    本单位共有任务 {n_items} 项 (牵头 {n_lead} 项、参与 {n_items - n_lead} 项)。",
         "", "    请打开本单位的填报链接, 在网页上直接填写, 或上传填好的填报表; 回执当即显示:", "",
         f"    {url}", "",
-        f"    该链接只供本单位使用, 请勿转发; 有效期至{_cn(expires)}。",
+        f"    该链接只供本单位使用, 请勿转发; 有效期至{cn_date(expires)}。",
     ]
-    contact_line = office_line(config)
-    if contact_line:
-        lines += ["", f"    如有疑问, 请与{name}联系。{contact_line}"]
-    lines += ["", f"{name}", _cn(today)]
+    contact = contact_line(config)
+    if contact:
+        lines += ["", f"    如有疑问, 请与{name}联系。{contact}"]
+    lines += ["", f"{name}", cn_date(today)]
     return "\n".join(lines) + "\n"
 
 

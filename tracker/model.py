@@ -151,13 +151,6 @@ class Item:
             d["subcategory"] = self.subcategory
         return d
 
-    def role_of(self, unit: str) -> str | None:
-        if unit in self.lead:
-            return LEAD
-        if unit in self.participants:
-            return PARTICIPANT
-        return None
-
 
 @dataclass
 class Plan:

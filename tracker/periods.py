@@ -62,9 +62,6 @@ class Period:
         """The previous quarter of the same year (progress is cumulative within a year)."""
         return Period(self.year, self.quarter - 1) if self.quarter > 1 else None
 
-    def quarters_so_far(self) -> list[Period]:
-        return [Period(self.year, q) for q in range(1, self.quarter + 1)]
-
 
 def parse_period(text: str, year: int | None = None) -> Period:
     """A quarter as a person types it (see the module docstring); ``year`` stands in where the

@@ -36,9 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.files import atomic_write, safe_file_name, sweep_stale_tmp
+from tracker.i18n import cn_date
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, workspace_id
 from tracker.model import LEAD, ROLE_LABEL, Item, Plan
+from tracker.office import contact_text
 from tracker.problems import UsageError
 
 GUIDE_SHEET = "填报说明"
@@ -382,12 +384,11 @@ def _guide_sheet(wb, plan: Plan, unit: str, rows, period, config: dict, has_targ
     sh.set_column(1, 1, 90)
     sh.write_string(0, 0, f"{period.label}工作任务进展填报说明", f_title)
     n_lead = sum(1 for _, r in rows if r == LEAD)
-    contact = "  ".join(x for x in (office.get("contact", ""), office.get("phone", ""),
-                                    office.get("email", "")) if x) or "(请向领导小组办公室询问)"
+    contact = contact_text(config) or "(请向领导小组办公室询问)"
     lines = [
         ("填报单位", unit),
         ("填报季度", f"{period.label} ({period})"),
-        ("截止日期", _cn_date(period.due(config))),
+        ("截止日期", cn_date(period.due(config))),
         ("工作计划", plan_title(plan)),
         ("本单位任务", f"共 {len(rows)} 项, 其中牵头 {n_lead} 项、参与 {len(rows) - n_lead} 项"),
         ("填写什么", "在“任务填报”工作表中, 逐项填写黄色单元格: 进展状态 (下拉选择: "
@@ -425,5 +426,3 @@ def plan_title(plan) -> str:
     return name if name.startswith(f"{plan.year}") else f"{plan.year}年{name}"
 
 
-def _cn_date(d) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"

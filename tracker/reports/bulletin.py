@@ -23,7 +23,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from tracker.i18n import ZH, date_text, join, period_label, resolve, tr
+from tracker.i18n import ZH, cn_date, date_text, join, period_label, resolve, tr
+from tracker.office import office_name
 
 
 def _label(status: dict, lang: str) -> str:
@@ -175,7 +176,7 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, as_of: date | No
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     as_of = as_of or document_date(status)
-    office = t(config.get("office", {}).get("name") or "领导小组办公室")
+    office = t(office_name(config))
     sent = summary_sentences(status, lang)
     label = _label(status, lang)
     title = bulletin_title(status, lang)
@@ -190,7 +191,7 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, as_of: date | No
     name = plan["name"]
     if lang == ZH and name.startswith(f"{plan['year']}年"):  # "根据2007年2007年广州市…" reads wrong
         name = name[len(f"{plan['year']}年"):]
-    due = ds.cn_date(status["due"]) if lang == ZH else date_text(date.fromisoformat(status["due"]), lang)
+    due = cn_date(status["due"]) if lang == ZH else date_text(date.fromisoformat(status["due"]), lang)
     ds.paragraph(doc, t("根据{year}年{name}的要求, 现将{label}各责任单位工作进展情况报送及任务推进情况通报如下(报送截止日期为{due}):",
                         year=plan["year"], name=name, label=label, due=due))
 
@@ -213,7 +214,7 @@ def write_bulletin_docx(path: Path, status: dict, config: dict, as_of: date | No
     ds.signature(doc, office, as_of, lang)
 
     ds.attachment(doc, attachment_title(status, lang), lang=lang)
-    rows = [[n, unit, (ds.cn_date(day) if lang == ZH else day) if day else "", state]
+    rows = [[n, unit, (cn_date(day) if lang == ZH else day) if day else "", state]
             for n, unit, day, state in return_rows(status, lang)]
     table(["序号", "单位", "报送日期", "情况"], rows, [15, 75, 36, 30], ["center", "left", "center", "center"])
     doc.save(str(path))

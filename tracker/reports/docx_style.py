@@ -38,7 +38,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.i18n import EN, ZH
+from tracker.i18n import EN, ZH, date_text
+from tracker.reports.xlsx_style import HEADER_FILL
 
 DEFAULT_FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading1": "黑体",
                  "heading2": "楷体_GB2312", "page_number": "宋体", "table": "宋体"}
@@ -76,13 +77,6 @@ def doc_fonts(config: dict | None = None, lang: str = ZH) -> dict[str, Face]:
 # -- text -----------------------------------------------------------------------------------------
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
-
-
-def cn_date(d: date | str) -> str:
-    """2008年1月31日 (the one form of every date tracker prints in Chinese prose)."""
-    if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def prose(text: str) -> str:
@@ -133,8 +127,6 @@ def _set_font_of(target, face: Face, size=None, bold=None) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    from tracker.reports import rfonts
-
     font = target.font
     font.name = face.latin
     if size is not None:
@@ -144,6 +136,19 @@ def _set_font_of(target, face: Face, size=None, bold=None) -> None:
     fonts = rfonts(target.element)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), face.east_asia if attr == "w:eastAsia" else face.latin)
+
+
+def rfonts(element):
+    """The ``w:rFonts`` of a run's or a style's properties, made if missing: where Word, WPS and
+    LibreOffice read the East Asian font (``w:eastAsia``) that python-docx's ``font.name`` does not set."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    found = rpr.find(qn("w:rFonts"))
+    if found is None:
+        found = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, found)
+    return found
 
 
 def _exact(pf, pt: float = LINE_PT) -> None:
@@ -327,10 +332,8 @@ def signature(doc, office: str, when: date, lang: str = ZH) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from tracker.i18n import date_text
-
     doc.add_paragraph()
-    day = cn_date(when) if lang == ZH else date_text(when, lang)
+    day = date_text(when, lang)
     for text, right in ((office, BODY_PT * 2), (day, BODY_PT * 4)):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -414,13 +417,13 @@ def table(doc, headers: list[str], rows: list[list], widths_mm: list[float], *, 
     for i, h in enumerate(headers):
         cell = hdr.cells[i]
         fill(cell, prose(h) if zh else h, fonts["heading1"], WD_ALIGN_PARAGRAPH.CENTER, widths[i])
-        _shade(cell, "D9E1F2")
+        shade_cell(cell, HEADER_FILL)
     for ri, values in enumerate(rows):
         cells = t.add_row().cells
         for i, v in enumerate(values):
             fill(cells[i], "" if v is None else v, fonts["table"], al[align[i]], widths[i])
             if shade and shade[ri] and i < len(shade[ri]) and shade[ri][i]:
-                _shade(cells[i], shade[ri][i])
+                shade_cell(cells[i], shade[ri][i])
     for i, w in enumerate(widths):
         t.columns[i].width = w
     for row in t.rows:  # a row is never split across two pages (its text would be read in halves)
@@ -429,7 +432,8 @@ def table(doc, headers: list[str], rows: list[list], widths_mm: list[float], *, 
     return t
 
 
-def _shade(cell, color: str) -> None:
+def shade_cell(cell, color: str) -> None:
+    """Fill a table cell with ``color`` (hex RGB without "#", e.g. :data:`~tracker.reports.xlsx_style.FILL`)."""
     from docx.oxml.ns import qn
 
     tcpr = cell._tc.get_or_add_tcPr()

@@ -13,14 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from tracker.i18n import ZH, period_label, resolve, tr
-
-
-def office_line(config: dict, lang: str = ZH) -> str:
-    """"联系人: 张三  电话: …  邮箱: …" from [office]; only the fields that are filled."""
-    office = config.get("office", {})
-    parts = [tr("{label}: {value}", lang, label=tr(label, lang), value=office[key]) for key, label in
-             (("contact", "联系人"), ("phone", "联系电话"), ("email", "电子邮箱")) if office.get(key)]
-    return "   ".join(parts)
+from tracker.office import contact_line, office_name
 
 
 def remind_rows(status: dict, lang: str = ZH, contacts: dict[str, dict] | None = None) -> list[list]:
@@ -58,13 +51,13 @@ def write_remind(path: Path, status: dict, config: dict, as_of: date | None = No
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    office = t(config.get("office", {}).get("name") or "领导小组办公室")
+    office = t(office_name(config))
     from tracker.reports.bulletin import document_date
 
     as_of = as_of or document_date(status)
     notes = [t("截止日期: {due}    未报送单位 {n} 个    {office}  {today} 制表", due=status["due"],
                n=len(status["missing"]), office=office, today=as_of.isoformat())]
-    contact = office_line(config, lang)
+    contact = contact_line(config, lang)
     if contact:
         notes.append(t("请尽快报送。{contact}", contact=contact))
     else:

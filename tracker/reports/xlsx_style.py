@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 A4 = 9
+#: The fills of every table tracker prints, in xlsx and in docx (:mod:`tracker.reports.docx_style`):
+#: the header row, and the lights / return states (green fine, yellow late or warning, red missing or behind).
+HEADER_FILL = "D9E1F2"
+FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 
 
 @dataclass
@@ -45,7 +49,7 @@ def formats(wb) -> dict:
                                 "valign": "vcenter", "text_wrap": True}),
         "note": wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}),
         "header": wb.add_format({**base, "font_name": "黑体", "bold": True, "align": "center",
-                                 "valign": "vcenter", "bg_color": "#D9E1F2"}),
+                                 "valign": "vcenter", "bg_color": "#" + HEADER_FILL}),
         "text": wb.add_format(base),
         "wide": wb.add_format(base),
         "center": wb.add_format({**base, "align": "center"}),
@@ -53,9 +57,9 @@ def formats(wb) -> dict:
         "number": wb.add_format({**base, "num_format": "0.0"}),
         "percent": wb.add_format({**base, "align": "center", "num_format": "0.0"}),
         "date": wb.add_format({**base, "align": "center"}),
-        "green": wb.add_format({**base, "align": "center", "bg_color": "#C6EFCE"}),
-        "yellow": wb.add_format({**base, "align": "center", "bg_color": "#FFEB9C"}),
-        "red": wb.add_format({**base, "align": "center", "bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "green": wb.add_format({**base, "align": "center", "bg_color": "#" + FILL["green"]}),
+        "yellow": wb.add_format({**base, "align": "center", "bg_color": "#" + FILL["yellow"]}),
+        "red": wb.add_format({**base, "align": "center", "bg_color": "#" + FILL["red"], "font_color": "#9C0006"}),
     }
     wb._tracker_formats = f
     return f

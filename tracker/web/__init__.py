@@ -206,12 +206,3 @@ def _register_errors(app: Flask) -> None:
     def _crash(e: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500)
-
-
-def abort_with(status: int, message: str):
-    """Abort with a Chinese message of our own (shown by the error handlers)."""
-    from werkzeug.exceptions import default_exceptions
-
-    exc = default_exceptions[status]()
-    exc.tracker_message = message
-    raise exc

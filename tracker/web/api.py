@@ -15,7 +15,8 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 
-from tracker.web import abort_with, uploads
+from tracker.web import uploads
+from tracker.web.errors import abort_with
 from tracker.web.security import csrf_token, tracker
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -31,7 +31,7 @@ def login():
 
 @bp.post("/login")
 def login_post():
-    from tracker.web import abort_with
+    from tracker.web.errors import abort_with
 
     name = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""

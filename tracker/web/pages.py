@@ -19,8 +19,9 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from markupsafe import Markup, escape
 
 from tracker.problems import InputError, UsageError
-from tracker.web import abort_with, uploads
+from tracker.web import uploads
 from tracker.web.api import collect_uploaded, int_arg, report_json, write_lock, zip_of_templates
+from tracker.web.errors import abort_with
 from tracker.web.security import tracker
 
 bp = Blueprint("pages", __name__)

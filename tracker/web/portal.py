@@ -23,9 +23,10 @@ from hashlib import sha256
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from tracker.app import LinkGone, LinkNotFound
-from tracker.web import abort_with, uploads
+from tracker.links import LinkGone, LinkNotFound
+from tracker.web import uploads
 from tracker.web.api import write_lock
+from tracker.web.errors import abort_with
 from tracker.web.security import tracker
 
 bp = Blueprint("portal", __name__)

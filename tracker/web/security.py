@@ -63,7 +63,7 @@ def init(app) -> None:
 
     @app.before_request
     def _guard():
-        from tracker.web import abort_with
+        from tracker.web.errors import abort_with
 
         path = request.path
         if path.startswith(PORTAL):  # a unit's own link: the token is the credential (portal.py)
@@ -102,7 +102,7 @@ def init(app) -> None:
 
 def require_admin():
     """For views that change something (the guard above already refuses a viewer's POST)."""
-    from tracker.web import abort_with
+    from tracker.web.errors import abort_with
 
     if not can_write():
         abort_with(403, "只读账户 (viewer) 不能修改数据。")

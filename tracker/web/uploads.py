@@ -121,7 +121,7 @@ def sweep() -> None:
 
 def files_of(field: str) -> list:
     """The non-empty file parts of ``field``; 400 when there are none, 413 over ``[web] max_files``."""
-    from tracker.web import abort_with
+    from tracker.web.errors import abort_with
 
     parts = [f for f in request.files.getlist(field) if f and f.filename]
     if not parts:

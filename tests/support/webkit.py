@@ -7,9 +7,12 @@ import random
 import shutil
 import socket
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import tomlkit
+
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tracker" / "data" / "samples"
 PLAN = SAMPLES / "guangzhou-2007.xlsx"
 UNITS = SAMPLES / "guangzhou-2007.units.toml"
@@ -80,3 +83,21 @@ class ServerThread:
     def __exit__(self, *exc):
         self.server.close()
         self.thread.join(timeout=5)
+
+
+PERIOD = "2007Q1"
+
+
+def set_due_ahead(root: Path, days: int = 14) -> str:
+    """[periods.due] of Q1 a fortnight from today, so the links are live whatever day tests run."""
+    cfg = Path(root) / "tracker.toml"
+    doc = tomlkit.parse(cfg.read_text(encoding="utf-8"))
+    periods = doc.setdefault("periods", tomlkit.table())
+    due = periods.setdefault("due", tomlkit.table())
+    due[PERIOD] = (date.today() + timedelta(days=days)).isoformat()
+    cfg.write_text(tomlkit.dumps(doc), encoding="utf-8")
+    return due[PERIOD]
+
+
+def unit_of(path: Path) -> str:
+    return path.stem.split("-", 1)[1]

@@ -12,17 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.i18n import ZH, join, quarter_label, tr
+from tracker.reports.inspection.text import RETURN_LABEL, rule_message
 from tracker.reports.xlsx_style import Column, write_table
 
 SHEETS = ("总体", "分类", "单位", "任务明细", "指标", "报送情况")
-RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
 RETURN_FORMAT = {"on_time": "green", "late": "yellow", "missing": "red", "pending": "center"}
 
 
 def overall_rows(data: dict, lang: str = ZH) -> list[list]:
     """The 总体 sheet's (项目, 数值) rows; also what the docx overview says."""
-    from tracker.reports.inspection import rule_message
-
     th = data["thresholds"]
     r = data["returns"]
     rows = [

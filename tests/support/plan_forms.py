@@ -16,7 +16,7 @@ import tempfile
 from email.message import EmailMessage
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 FIXTURES = HERE / "fixtures" / "plans"
 SOFFICE = shutil.which("soffice")
 TITLE = "2016年某市知识产权强市建设工作任务分解表"
@@ -303,7 +303,7 @@ def word_table_docx(d: Path) -> Path:
     """clerk's Word table (7 items, 类号/项目分类 merged vertically): on A4 portrait it runs onto a
     second page, item 6 broken over the page end."""
     sys.path.insert(0, str(HERE))
-    import clerk
+    from support import clerk
 
     return clerk.write_docx(d / "word_table.docx", clerk.ITEMS)
 

@@ -23,16 +23,16 @@ import re
 from pathlib import Path
 
 from tracker.i18n import ZH, quarter_label, tr
+from tracker.reports.inspection.text import RETURN_LABEL, behind, report_title, rule_message
 
 TEMPLATE = "dashboard.html.j2"
-RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
 
 
 def template_dirs(workspace_root: Path | None = None) -> list[Path]:
     dirs = []
     if workspace_root is not None:
         dirs.append(Path(workspace_root) / "templates")
-    dirs.append(Path(__file__).resolve().parent.parent / "data")
+    dirs.append(Path(__file__).resolve().parents[2] / "data")
     return dirs
 
 
@@ -136,9 +136,6 @@ def render(data: dict, charts: dict | None = None, font=None, workspace_root: Pa
         svg = Path(files["svg"]).read_text(encoding="utf-8")
         inlined[name] = {"svg": jinja2.utils.markupsafe.Markup(inline_svg(svg, f"c-{name}")),
                          "title": files.get("title", name)}
-    from tracker.reports.inspection import report_title, rule_message
-    from tracker.reports.inspection_docx import behind
-
     def t(text, /, ctx="", **fields):
         return tr(text, lang, ctx=ctx, **fields)
 

@@ -1,17 +1,8 @@
-"""The year-end inspection (年终检查验收): gather the year's figures, then write the report files.
+"""The inspection's figures: :func:`build_inspection` is pure (plan, assignments, return rows,
+first-receipt dates, config and the "as of" date in; one JSON-ready dict out); :func:`gather` reads
+those from a workspace.
 
-:func:`build_inspection` is pure (plan, assignments, return rows, first-receipt dates, config and the
-"as of" date in; one JSON-ready dict out); :func:`gather` reads those from a workspace;
-:func:`write_report` writes, into one folder:
-
-* ``YEAR-检查验收报告.docx``  (:mod:`tracker.reports.inspection_docx`)
-* ``YEAR-检查验收汇总.xlsx``  (:mod:`tracker.reports.inspection_xlsx`)
-* ``YEAR-dashboard.html``     (:mod:`tracker.reports.dashboard`)
-* ``charts/*.png`` and ``charts/*.svg`` (:mod:`tracker.reports.charts`)
-
-Every output reads the same dict, so the JSON, the workbook, the Word report and the dashboard
-cannot disagree. The files are Chinese by default, English with ``lang="en"`` (docs/i18n.md); the
-dict and the JSON are the same in both. Scoring rules are in :mod:`tracker.scoring`; the rest:
+Scoring rules are in :mod:`tracker.scoring`; the rest:
 
 * **Returns on time / late / missing** per unit and quarter: every concrete unit of
   :func:`tracker.assignments.assign` is expected each quarter. A quarter counts on time when the
@@ -30,41 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 
-from tracker.i18n import ZH, resolve, tr
+from tracker.office import office_name
 from tracker.periods import year_periods
+from tracker.reports.inspection.text import LATE, MISSING, ON_TIME, PENDING, report_title
 from tracker.scoring import ScoringConfig, score_plan
-from tracker.status import light
-
-ON_TIME, LATE, MISSING, PENDING = "on_time", "late", "missing", "pending"
-RETURN_LABEL = {ON_TIME: "按时", LATE: "逾期", MISSING: "未报", PENDING: "未到期"}
-LIGHT_LABEL = {"green": "正常", "yellow": "预警", "red": "滞后"}
-
-
-def report_title(year: int, lang: str = ZH) -> str:
-    return tr("{year}年度工作分解任务检查验收报告", lang, year=year)
-
-
-def rule_message(rule: dict, lang: str = ZH) -> str:
-    """A failed rule's message in ``lang``: tracker.scoring writes it in Chinese; the English is
-    made from its code and the figures the Chinese message holds."""
-    import re
-
-    if lang == ZH:
-        return rule["message"]
-    msg, code = rule["message"], rule["code"]
-    nums = re.findall(r"[-\d.]+(?=%| 分)", msg)
-    if code == "completion-below" and len(nums) == 2:
-        return tr("completion-below", lang, ctx="rule", completion=nums[0], need=nums[1])
-    if code == "score-below" and len(nums) == 2:
-        return tr("score-below", lang, ctx="rule", score=nums[0], need=nums[1])
-    if code == "mandatory-incomplete":
-        items = [tr("mandatory-item", lang, ctx="rule", number=n, completion=c)
-                 for n, c in re.findall(r"第(.+?)项\((.+?)%\)", msg)]
-        if items:
-            return tr("mandatory-incomplete", lang, ctx="rule", items=", ".join(items))
-    return msg
+from tracker.status import LIGHT_LABEL, light
 
 
 def _written(t) -> str:
@@ -192,14 +154,13 @@ def build_inspection(plan, assignments, rows: Iterable[Mapping],
 
     totals = {k: sum(u[f"returns_{k}"] for u in unit_rows) for k in (ON_TIME, LATE, MISSING, PENDING)}
     mandatory = [s for s in card.items if s.mandatory]
-    office = (config.get("office") or {}).get("name") or "领导小组办公室"
     return {
         "year": year,
         "title": report_title(year),
         "plan": {"name": plan.name, "version": plan.version, "items": len(plan.items),
                  "categories": len(card.categories), "units": len(units),
                  "targets": len(targets)},
-        "office": office,
+        "office": office_name(config),
         "as_of": as_of.isoformat(),
         "completion": r2(card.completion),
         "score": r2(card.score),
@@ -273,84 +234,3 @@ def gather(ws, year: int, as_of: date | None = None) -> dict:
         raise UsageError(str(e)) from None
     assignments = assign(plan, Registry.from_config(config))
     return build_inspection(plan, assignments, rows, received, config, as_of)
-
-
-# -- writing ---------------------------------------------------------------------------------------
-def file_names(year: int) -> dict[str, str]:
-    return {"docx": f"{year}-检查验收报告.docx", "xlsx": f"{year}-检查验收汇总.xlsx",
-            "html": f"{year}-dashboard.html"}
-
-
-def write_report(data: dict, out_dir: Path, config: Mapping | None = None,
-                 workspace_root: Path | None = None, lang: str | None = None, progress=None) -> dict:
-    """Write charts, the Word report, the workbook and the dashboard; returns what was written:
-    {"docx": path, "xlsx": path, "html": path, "charts": {name: {"png": path, "svg": path}},
-    "notes": [one-line messages, e.g. about the font]}.
-
-    ``lang``: "zh" or "en" (:mod:`tracker.i18n`); by default ``[office] language`` of ``config``,
-    else Chinese. The file names are the same in both languages. ``progress``, when given, wraps
-    the list of steps (charts, Word, Excel, dashboard) as a progress bar would."""
-    from tracker.reports import charts, dashboard, inspection_docx, inspection_xlsx
-
-    lang = resolve(lang, config)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = file_names(data["year"])
-    font = charts.setup_font(config)
-    written: dict = {"notes": list(font.notes)}
-
-    def write_charts():
-        written["charts"] = charts.write_charts(data, out_dir / "charts", font=font, lang=lang)
-
-    def write_docx():
-        written["docx"] = inspection_docx.write_docx(data, out_dir / names["docx"], written["charts"],
-                                                    lang=lang, config=config)
-
-    def write_xlsx():
-        written["xlsx"] = inspection_xlsx.write_xlsx(data, out_dir / names["xlsx"], lang=lang)
-
-    def write_html():
-        written["html"] = dashboard.write_dashboard(data, out_dir / names["html"], written["charts"],
-                                                    font=font, workspace_root=workspace_root, lang=lang)
-
-    steps = [write_charts, write_docx, write_xlsx, write_html]
-    for step in (progress(steps) if progress else steps):
-        step()
-    return written
-
-
-def summary_text(data: dict, written: dict | None = None, lang: str = ZH) -> str:
-    """The short summary ``tracker report`` prints (Chinese, or English with ``lang="en"``)."""
-    from tracker.i18n import join, note_text
-    from tracker.scoring import fmt
-
-    th = data["thresholds"]
-    verdict = tr("通过" if data["passed"] else "未通过", lang)
-    lines = [tr("{year} 年度检查验收: {verdict}", lang, year=data["year"], verdict=verdict),
-             tr("  工作完成度 {completion}% (要求 ≥ {need_completion}%), 评分 {score} 分 (要求 ≥ {need_score} 分)",
-                lang, completion=fmt(data["completion"]), need_completion=fmt(th["pass_completion"]),
-                score=fmt(data["score"]), need_score=fmt(th["pass_score"])),
-             (tr("  必做任务完成 {done}/{total} 项, ", lang, done=data["mandatory"]["completed"],
-                 total=data["mandatory"]["total"])
-              if data["mandatory"]["total"] else tr("  (计划未标注必做任务) ", lang))
-             + tr("量化指标达标 {met}/{total} 个, 滞后或预警任务 {lagging} 项", lang, met=data["targets_met"],
-                  total=len(data["targets"]), lagging=len(data["lagging"]))]
-    r = data["returns"]
-    lines.append(tr("  报送: 按时 {on_time} 次, 逾期 {late} 次, 未报 {missing} 次", lang, on_time=r[ON_TIME],
-                    late=r[LATE], missing=r[MISSING])
-                 + (tr(", 未到期 {pending} 次", lang, pending=r[PENDING]) if r[PENDING] else ""))
-    for f in data["failed_rules"]:
-        lines.append(tr("  未通过原因: {message}", lang, message=rule_message(f, lang)))
-    if data["unreported"]:
-        lines.append(tr("  无牵头单位报送的任务 (按 0 计): {items}", lang, items=join(data["unreported"], lang)))
-    if written:
-        for key, label in (("docx", "检查验收报告"), ("xlsx", "汇总表"), ("html", "数据看板")):
-            if written.get(key):
-                lines.append(tr("  {label}: {path}", lang, label=tr(label, lang), path=written[key]))
-        if written.get("charts"):
-            first = next(iter(written["charts"].values()))["png"]
-            lines.append(tr("  图表: {path}", lang, path=Path(first).parent))
-        for n in written.get("notes", []):
-            lines.append(tr("  注意: {note}", lang, note=note_text(n, lang)))
-    return "\n".join(lines)
-

@@ -131,7 +131,7 @@ def resave_formats(paths: list[Path], fmts: list[str], base: Path, chunk: int = 
 
 
 # -- a Guangzhou-like plan, built in code -------------------------------------------------------------
-UNITS_TOML = Path(__file__).resolve().parents[1] / "tracker" / "data" / "samples" / "guangzhou-2007.units.toml"
+UNITS_TOML = Path(__file__).resolve().parents[2] / "tracker" / "data" / "samples" / "guangzhou-2007.units.toml"
 
 
 def guangzhou_like_plan(year: int = 2007):

@@ -19,17 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.i18n import ZH, quarter_label, tr
+from tracker.reports.inspection.text import RETURN_LABEL
 
 COLORS = {"green": "#4CAF50", "yellow": "#F0B400", "red": "#D9453D", "blue": "#3B73B9",
           "grey": "#B0B0B0", "dark": "#333333"}
 RETURN_COLORS = {"on_time": "#4CAF50", "late": "#F0A030", "missing": "#D9453D", "pending": "#D0D0D0"}
-RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
-
-# Names of CJK fonts matplotlib may know, in order: the office's Windows PCs, macOS, Linux.
-SYSTEM_FONTS = ("Microsoft YaHei", "SimHei", "DengXian", "SimSun", "PingFang SC", "Hiragino Sans GB",
-                "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
-                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN")
-
 
 @dataclass
 class FontChoice:
@@ -46,8 +40,8 @@ def setup_font(config: dict | None = None) -> FontChoice:
     """Find a CJK font and register it with matplotlib (no global rcParams are changed).
 
     The search is :func:`tracker.fonts.find_cjk_font` (``[fonts] cjk`` in tracker.toml, then system
-    fonts, then the optional ``tracker[fonts]`` extra); if that module is missing, the same order
-    is followed here. From a collection (.ttc) the Simplified Chinese face is used. When nothing is
+    fonts, then the optional ``tracker[fonts]`` extra). From a collection (.ttc) the Simplified
+    Chinese face is used. When nothing is
     found the charts are still drawn and ``notes`` holds one clear line saying so.
     """
     configured = str(((config or {}).get("fonts") or {}).get("cjk") or "").strip()
@@ -55,16 +49,11 @@ def setup_font(config: dict | None = None) -> FontChoice:
         return _CHOSEN[configured]
     from matplotlib import font_manager as fm
 
-    try:
-        from tracker.fonts import find_cjk_font
-    except ImportError:
-        find_cjk_font = None
-    if find_cjk_font is not None:
-        found = find_cjk_font(config)
-        notes = [found.message] if found.message else []
-        choice = _register(fm, str(found.path), found.source) if found.path else None
-    else:
-        choice, notes = _own_search(fm, configured)
+    from tracker.fonts import find_cjk_font
+
+    found = find_cjk_font(config)
+    notes = [found.message] if found.message else []
+    choice = _register(fm, str(found.path), found.source) if found.path else None
     if choice is None:
         choice = FontChoice(None, None, "")
         if not notes:
@@ -73,31 +62,6 @@ def setup_font(config: dict | None = None) -> FontChoice:
     choice.notes = notes
     _CHOSEN[configured] = choice
     return choice
-
-
-def _own_search(fm, configured: str) -> tuple[FontChoice | None, list[str]]:
-    """The same order as tracker.fonts, for when that module is not there."""
-    notes: list[str] = []
-    if configured:
-        p = Path(configured).expanduser()
-        if p.is_file():
-            c = _register(fm, str(p), "config")
-            if c is not None:
-                return c, notes
-        notes.append(f"配置的中文字体 “{configured}” 找不到, 改用自动查找的字体。")
-    names = {f.name for f in fm.fontManager.ttflist}
-    for name in SYSTEM_FONTS:
-        if name in names:
-            return FontChoice(name, _path_of(fm, name), "system"), notes
-    try:
-        import noto_cjk_sans_otc
-
-        c = _register(fm, str(noto_cjk_sans_otc.FONT_PATH), "package")
-        if c is not None:
-            return c, notes
-    except Exception:  # noqa: BLE001 - the extra is optional
-        pass
-    return None, notes
 
 
 def _register(fm, path: str, source: str) -> FontChoice | None:
@@ -114,13 +78,6 @@ def _register(fm, path: str, source: str) -> FontChoice | None:
     # a collection (.ttc) holds several faces: prefer Simplified Chinese
     family = next((n for n in faces if n.endswith(" SC") and "Mono" not in n), None) or faces[0]
     return FontChoice(family, path, source)
-
-
-def _path_of(fm, name: str) -> str | None:
-    for f in fm.fontManager.ttflist:
-        if f.name == name:
-            return f.fname
-    return None
 
 
 def font_rc(font: FontChoice) -> dict:

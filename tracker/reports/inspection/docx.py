@@ -15,40 +15,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.i18n import ZH, join, quarter_label, tr
+from tracker.i18n import ZH, join, period_label, quarter_label, tr
+from tracker.reports import docx_style as ds
+from tracker.reports.inspection.text import RETURN_LABEL, behind, conclusion_text, report_title
+from tracker.reports.xlsx_style import FILL
 from tracker.scoring import fmt
 
-RETURN_LABEL = {"on_time": "按时", "late": "逾期", "missing": "未报", "pending": "未到期"}
 CN_NUM = "一二三四五六七八九十"
-
-
-LIGHT_FILL = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
-RETURN_FILL = {"on_time": "C6EFCE", "late": "FFEB9C", "missing": "FFC7CE", "pending": None}
-
-
-def behind(item: dict, lang: str = ZH) -> str:
-    """The lead units of an item that are not at 100, with their progress: "天河区政府 60%、…"."""
-    parts = [tr("{unit} {progress}", lang, unit=u,
-                progress=tr("未报", lang, ctx="progress") if p is None else fmt(p) + "%")
-             for u, p in item["lead_progress"].items() if p is None or p < 100]
-    return join(parts, lang) or tr("(无可报送的牵头单位)", lang)
-
-
-def conclusion_text(data: dict, lang: str = ZH) -> str:
-    """The conclusion paragraph (after its bold "检查验收结论:" prefix)."""
-    from tracker.reports.inspection import rule_message
-
-    th = data["thresholds"]
-    head = (tr("{year}年度工作完成度为{completion}%, 评分为{score}分 (合格要求: 工作完成度不低于{need_completion}%、"
-               "评分不低于{need_score}分", lang, year=data["year"], completion=fmt(data["completion"]),
-               score=fmt(data["score"]), need_completion=fmt(th["pass_completion"]),
-               need_score=fmt(th["pass_score"]))
-            + (tr(", 必做任务全部完成", lang) if th["mandatory_must_complete"] else "") + tr(")。", lang))
-    if data["passed"]:
-        return head + tr("结论: 通过。", lang)
-    reasons = (";" if lang == ZH else "; ").join(f"{i}. {rule_message(f, lang)}"
-                                                 for i, f in enumerate(data["failed_rules"], start=1))
-    return head + tr("结论: 未通过。未通过原因: {reasons}。", lang, reasons=reasons)
+RETURN_FILL = {"on_time": FILL["green"], "late": FILL["yellow"], "missing": FILL["red"], "pending": None}
 
 
 def _section_no(i: int, lang: str) -> str:
@@ -62,9 +36,6 @@ def write_docx(data: dict, path: Path, charts: dict | None = None, lang: str = Z
     ``lang`` "zh" (default) or "en" (:mod:`tracker.i18n`); fonts from ``config`` ``[fonts]``. The
     document is dated ``data["as_of"]``, the day the figures stand as of."""
     from datetime import date
-
-    from tracker.reports import docx_style as ds
-    from tracker.reports.inspection import report_title
 
     def t(text, /, **fields):
         return tr(text, lang, **fields)
@@ -138,7 +109,7 @@ def write_docx(data: dict, path: Path, charts: dict | None = None, lang: str = Z
               [[it["number"], it["content"], behind(it, lang), fmt(it["completion"]), t(it["light_label"])]
                for it in data["lagging"]],
               [12, 70, 46, 18, 14] if lang == ZH else [12, 56, 42, 26, 20], [C, L, L, C, C],
-              shade=[[None] * 4 + [LIGHT_FILL[it["light"]]] for it in data["lagging"]])
+              shade=[[None] * 4 + [FILL[it["light"]]] for it in data["lagging"]])
     else:
         para(t("所有任务均已达到年末应达进度, 无滞后任务。"))
 
@@ -153,7 +124,7 @@ def write_docx(data: dict, path: Path, charts: dict | None = None, lang: str = Z
                 t("达标") if x["met"] else (tr("未报", lang, ctx="target") if not x["reported"] else t("未达标"))]
                for x in data["targets"]],
               [12, 80, 24, 24, 20] if lang == ZH else [12, 72, 24, 26, 22], [C, L, C, C, C],
-              shade=[[None] * 4 + ["C6EFCE" if x["met"] else "FFC7CE"] for x in data["targets"]])
+              shade=[[None] * 4 + [FILL["green"] if x["met"] else FILL["red"]] for x in data["targets"]])
     else:
         para(t("本年度计划未设量化指标。"))
 
@@ -189,6 +160,4 @@ def write_docx(data: dict, path: Path, charts: dict | None = None, lang: str = Z
 
 
 def _period_label(trend_row: dict, lang: str) -> str:
-    from tracker.i18n import period_label
-
     return trend_row["label"] if lang == ZH else period_label(trend_row["period"], lang)
