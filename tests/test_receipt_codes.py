@@ -1,7 +1,7 @@
 """Every problem code collect can raise has its fix text in the receipt (tracker.collect.receipts.FIX).
 
 The codes are found in the source, not listed by hand: an AST walk of tracker/collect/,
-tracker/sheets.py, tracker/safety.py and tracker/identity.py for the ways the code base raises a
+tracker/sheets.py, tracker/safety.py, tracker/identity.py and tracker/links.py for the ways the code base raises a
 problem with a constant code — ``Problem("code", …)`` (or ``code="…"``), ``problems.add/warn("code",
 …)``, the safety scan's ``self.err("code", …)`` and ``refuse("code", …)`` — and for the value
 parsers' ``(value, "code", message)`` answers (``parse_progress``). Codes that are the office's
@@ -17,7 +17,8 @@ from pathlib import Path
 from tracker.collect.receipts import FIX, NOT_IN_RECEIPTS
 
 ROOT = Path(__file__).resolve().parent.parent / "tracker"
-SOURCES = [*sorted((ROOT / "collect").glob("*.py")), ROOT / "sheets.py", ROOT / "safety.py", ROOT / "identity.py"]
+SOURCES = [*sorted((ROOT / "collect").glob("*.py")), ROOT / "sheets.py", ROOT / "safety.py", ROOT / "identity.py",
+           ROOT / "links.py"]  # links.py: link_problems, for a file sent through another unit's link
 CODE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 RAISERS = {"Problem", "add", "warn", "err", "refuse"}  # a call of these with a constant code raises it
 

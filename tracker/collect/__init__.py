@@ -18,22 +18,19 @@ from __future__ import annotations
 from tracker.collect.checks import check_workbook
 from tracker.collect.outcome import OFFICE_SIDE, Checked, CollectResult, FileOutcome
 from tracker.collect.pipeline import (
-    DONE_FOLDERS,
-    EXTENSIONS,
     Collector,
     archive_file,
     archive_files,
     collect,
     expected_periods,
     find_files,
-    link_problems,
     stored_outcome,
 )
 from tracker.collect.readback import received_files, return_rows_for
 from tracker.collect.receipts import FIX, receipt_name, receipt_text
 from tracker.collect.values import parse_actual, parse_progress
 
-__all__ = ["DONE_FOLDERS", "EXTENSIONS", "FIX", "OFFICE_SIDE", "Checked", "CollectResult", "Collector", "FileOutcome",
+__all__ = ["FIX", "OFFICE_SIDE", "Checked", "CollectResult", "Collector", "FileOutcome",
            "archive_file", "archive_files", "check_workbook", "collect", "expected_periods", "find_files",
-           "link_problems", "parse_actual", "parse_progress", "received_files", "receipt_name", "receipt_text",
+           "parse_actual", "parse_progress", "received_files", "receipt_name", "receipt_text",
            "return_rows_for", "stored_outcome"]

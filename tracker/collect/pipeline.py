@@ -44,12 +44,10 @@ from tracker.collect.checks import check_workbook
 from tracker.collect.outcome import Checked, CollectResult, FileOutcome
 from tracker.collect.receipts import _cn_date, receipt_name, receipt_text
 from tracker.files import atomic_write, durable_write_many, sweep_stale_tmp, sync_folder
-from tracker.identity import SHEET as IDENTITY_SHEET
+from tracker.inbox import DONE_FOLDERS, EXTENSIONS
+from tracker.links import link_problems
 from tracker.problems import WARNING, Problem, Problems, UsageError
 from tracker.store import collect as db
-
-EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-DONE_FOLDERS = {"已处理", "已退回"}  # inbox/ folders collect moves files into (tracker/inbox.py); never collected again
 
 
 def expected_periods(received: date, explicit: str | None = None) -> set[str]:
@@ -787,25 +785,6 @@ def _answers(source) -> tuple[dict, dict]:
 def _blank(checked: Checked) -> bool:
     return _answers(checked) == ({}, {})
 
-
-
-def link_problems(link: tuple[str, str], unit: str | None, period: str | None, file: str) -> list[Problem]:
-    """What is wrong with sending a workbook of (unit, period) through the link of ``link``."""
-    from tracker.periods import parse_period
-
-    want_unit, want_period = link
-    out = []
-    if unit and unit != want_unit:
-        out.append(Problem("link-unit-mismatch", f"这是“{unit}”的报表, 而本链接是“{want_unit}”的填报链接; "
-                           "文件未录入", file=file, sheet=IDENTITY_SHEET))
-    if period and period != want_period:
-        try:
-            got = f"{period} ({parse_period(period).label})"
-        except UsageError:
-            got = period
-        out.append(Problem("link-period-mismatch", f"这是 {got} 的报表, 而本链接用于报送 {want_period} "
-                           f"({parse_period(want_period).label}) 的报表; 文件未录入", file=file, sheet=IDENTITY_SHEET))
-    return out
 
 
 def stored_outcome(ws, sha256: str) -> FileOutcome:

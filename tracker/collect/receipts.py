@@ -74,7 +74,7 @@ FIX = {
     "progress-out-of-range": "完成进度为全年累计百分比, 请填写 0 到 100 之间的整数。",
     "progress-fraction": "无需重报; 今后请直接填写整数, 如 80。",
     "progress-rounded": "无需重报; 今后请填写整数。",
-    # tracker/collect/pipeline.py: the Collector (a department's link, its own upload)
+    # tracker/collect/pipeline.py (the Collector) and tracker/links.py (link_problems): a department's link
     "template-not-filled": "请按本季度的实际进展更新“进展状态”“完成进度(%)”和“工作完成情况”后重新报送。",
     "link-unit-mismatch": "每个单位有自己的填报链接: 请通过本单位的链接报送本单位的填报表; 这份报表请转给所属单位, "
                           "或与办公室联系。",
