@@ -88,7 +88,7 @@ def child_env(work: Path) -> dict:
     return env
 
 
-WARM = ("import tracker.cli, tracker.templates, tracker.returns, tracker.status, tracker.store, "
+WARM = ("import tracker.cli, tracker.templates, tracker.collect, tracker.status, tracker.store, "
         "tracker.safety, tracker.reports.inspection.data, tracker.reports.inspection.write, "
         "sqlalchemy, xlsxwriter, "
         "python_calamine, docx, jinja2, matplotlib.figure, matplotlib.backends.backend_agg, "

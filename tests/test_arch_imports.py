@@ -45,9 +45,6 @@ KNOWN_ELSEWHERE: dict[frozenset[str], str] = {
     frozenset({"tracker.importers", "tracker.importers.docx", "tracker.importers.narrative"}): "H4: importers/__init__ <-> its submodules",
     frozenset({"tracker.importers", "tracker.importers.pdf", "tracker.importers.html"}): "H4: importers/__init__ <-> its submodules",
     frozenset({"tracker.importers", "tracker.importers.pdf", "tracker.importers.narrative"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.inbox", "tracker.returns"}): "H1: returns split into tracker/collect/",
-    frozenset({"tracker.links", "tracker.returns", "tracker.templates"}):
-        "H1/H3: returns (link_problems, the template's constants) split into collect/ and form.py",
 }
 
 

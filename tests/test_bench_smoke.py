@@ -110,7 +110,7 @@ def test_filled_returns_are_accepted(tmp_path):
 
     from run import PERIOD, RECEIVED, fill_returns, make_workspace
 
-    from tracker.returns import collect
+    from tracker.collect import collect
     from tracker.templates import make_templates
     from tracker.workspace import find_workspace
 

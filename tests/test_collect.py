@@ -32,7 +32,7 @@ from support.collecting import (  # noqa: F401
 from support.filling import fill, fill_all
 
 from tracker.cli import main
-from tracker.returns import parse_actual, parse_progress
+from tracker.collect import parse_actual, parse_progress
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from support.collecting import archive, base, copy_ws, normalised_dump, receipts, tpl, values  # noqa: F401
 from support.filling import fill, fill_all
 
-from tracker import returns as R
+from tracker.collect import pipeline as R
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def inbox(base, tmp_path):  # noqa: F811
 
 def run(ws, box, monkeypatch, batch: int, workers: str) -> dict:
     monkeypatch.setattr(R, "BATCH_FILES", batch)
-    monkeypatch.setenv("TRACKER_WORKERS", workers)
-    res = R.collect(ws, [box], received=date(2007, 4, 8))
+    res = R.collect(ws, [box], received=date(2007, 4, 8), workers=int(workers))
+    assert not R._worker  # the check workers' Collector is set in the workers only, never in this process
     answers = res.to_dict()
     for side in answers.values():
         for f in side:

@@ -6,7 +6,7 @@ issue 3: nothing received is lost). Dangerous files run in a child process with 
 the guard, python-calamine aborts the whole process on far_cell.xlsx (a Rust allocation failure).
 
 The collect side must call ``tracker.safety.workbook_problems(data, file)`` in
-``tracker.returns.check_workbook`` before ``read_sheets``; the checks of the guard's own codes
+``tracker.collect.check_workbook`` before ``read_sheets``; the checks of the guard's own codes
 skip until it does.
 """
 
@@ -50,16 +50,16 @@ GUARD_CODES = {"bomb_declared_4gb.xlsx": "zip-bomb", "bomb_300mb.xlsx": "zip-bom
 
 def collect_ready():
     try:
-        returns = importlib.import_module("tracker.returns")
+        returns = importlib.import_module("tracker.collect")
     except ImportError:
         returns = None
     if returns is None or not hasattr(returns, "collect"):
-        pytest.skip("tracker.returns has no collect() yet")
+        pytest.skip("tracker.collect has no collect() yet")
     return returns
 
 
 def guard_wired(returns) -> bool:
-    return "workbook_problems" in inspect.getsource(returns)
+    return "workbook_problems" in inspect.getsource(importlib.import_module(returns.__name__ + ".checks"))
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +70,7 @@ def corpus(tmp_path_factory):
 CHILD = textwrap.dedent("""
     import json, resource, sys
     from click.testing import CliRunner
-    import tracker.cli, tracker.returns, sqlalchemy, python_calamine, openpyxl
+    import tracker.cli, tracker.collect, sqlalchemy, python_calamine, openpyxl
     from tracker.store import Store
     from tracker.workspace import find_workspace
     ws = find_workspace(sys.argv[2], None)
@@ -108,7 +108,7 @@ def test_collect_rejects_bad_workbook(corpus, tmp_path, name):
     assert list((ws.root / "outbox" / "receipts").iterdir())  # the department gets a receipt
     if name in GUARD_CODES:
         if not guard_wired(returns):
-            pytest.skip("tracker.returns.check_workbook does not call tracker.safety.workbook_problems yet")
+            pytest.skip("tracker.collect.check_workbook does not call tracker.safety.workbook_problems yet")
         codes = [p["code"] for r in out["rejected"] for p in r["problems"]]
         assert GUARD_CODES[name] in codes, codes
 

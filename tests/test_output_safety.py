@@ -96,7 +96,7 @@ def templates(ws):
 @pytest.fixture(scope="module")
 def collected(ws, templates):
     """One unit ("=1+1") returns its workbook with dangerous text typed as text."""
-    probe("tracker.returns", "collect")
+    probe("tracker.collect", "collect")
     import openpyxl
 
     from tracker.form import FIRST_ROW, HEADER_ROW, TASK_SHEET

@@ -98,7 +98,7 @@ def test_a_deleted_store_is_never_recreated_outside_init(ws):
 
 FAULTY = textwrap.dedent("""
     import errno, os, sys
-    import tracker.returns as R
+    import tracker.collect.pipeline as R
     R.BATCH_FILES = 2
     left = [int(sys.argv[2])]
     real_write, real_open = os.write, os.open

@@ -445,17 +445,19 @@ class Tracker:
 
     def collect(self, paths: list[Path] | None = None, *, received: date | None = None,
                 period: str | None = None, dry_run: bool = False, keep: bool = False,
-                on_progress: Progress | None = None):
+                on_progress: Progress | None = None, workers: int | None = None):
         """Archive, check and store returned workbooks (files or folders; default the inbox), with a
         receipt for each; a CollectResult. Files taken from the inbox move to inbox/已处理/ or
-        inbox/已退回/ unless ``keep``."""
-        from tracker.returns import collect
+        inbox/已退回/ unless ``keep``. ``workers``: how many processes check (None: one per core;
+        1: this one, see :func:`tracker.collect.pipeline.check_workers`)."""
+        from tracker.collect import collect
 
         if period:
             period = str(self.parse_period(period))
         self._collect_folders(inbox=not paths)
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
-                       period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"))
+                       period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"),
+                       workers=workers)
 
     def withdraw(self, file_or_sha: str, *, why: str = "", by: str | None = None) -> dict:
         """Withdraw an accepted return (file, sha256 or its prefix, or file name): it stops counting,
@@ -480,7 +482,7 @@ class Tracker:
 
     def returns(self, period, unit: str | None = None) -> list[dict]:
         """The accepted values of PERIOD (``tracker returns --json``'s ``rows``)."""
-        from tracker.returns import return_rows_for
+        from tracker.collect import return_rows_for
 
         return return_rows_for(self.workspace, str(self.parse_period(period)), unit)
 
@@ -676,7 +678,7 @@ class Tracker:
             self.workspace.folder(name)
 
     def _collect_bound(self, path: Path, link, today: date | None):
-        from tracker.returns import Collector
+        from tracker.collect import Collector
 
         self._collect_folders()
         c = Collector(self.workspace, received=today, link=(link.unit, link.period))
@@ -693,9 +695,9 @@ class Tracker:
         so the checks, the stored return, the superseding and the receipt are a workbook's."""
         import tempfile
 
+        from tracker.collect import archive_file
         from tracker.links import record
         from tracker.online_form import form_file_name, form_json, form_workbook, sha256
-        from tracker.returns import archive_file
 
         link = self.resolve_link(token, today)
         if not isinstance(answers, dict):
@@ -725,7 +727,7 @@ class Tracker:
 
     def receipt_text(self, outcome) -> str:
         """The 回执 of a FileOutcome, as written to outbox/receipts (without the BOM and CR)."""
-        from tracker.returns import receipt_text
+        from tracker.collect import receipt_text
 
         return receipt_text(outcome, self.config)
 
@@ -734,10 +736,10 @@ class Tracker:
         role and last quarter's answers (and this quarter's, once sent), the targets it leads, and
         every file it sent this period with its outcome and receipt. Only this unit's data."""
         from tracker.assignments import assign
+        from tracker.collect import stored_outcome
         from tracker.form import ITEM_FIELDS, STATUSES
         from tracker.links import link_problems_for
         from tracker.model import LEAD, ROLE_LABEL
-        from tracker.returns import stored_outcome
         from tracker.templates import previous_returns
 
         def answers(r):
@@ -870,8 +872,8 @@ class Tracker:
                 for f in sorted(folder.glob(f"{p}-*.xlsx"))]
 
     def received(self, period=None, unit=None) -> list[dict]:
-        """Every file received, newest first (:func:`tracker.returns.received_files`)."""
-        from tracker.returns import received_files
+        """Every file received, newest first (:func:`tracker.collect.received_files`)."""
+        from tracker.collect import received_files
 
         return received_files(self.workspace, period, unit)
 

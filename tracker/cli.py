@@ -1,7 +1,7 @@
 """The command line: a thin click layer over :mod:`tracker.app`.
 
 Each command is options → one :class:`~tracker.app.Tracker` method → echo or JSON; the environment
-(``TRACKER_WORKSPACE``, ``TRACKER_DB``) is read here and nowhere else. Heavy libraries
+(``TRACKER_WORKSPACE``, ``TRACKER_DB``, ``TRACKER_WORKERS``) is read here and nowhere else. Heavy libraries
 (matplotlib, openpyxl, SQLAlchemy, Flask …) are imported by the methods that use them, so
 ``tracker --help`` starts at once. Every read command has ``--json``. Problems are printed as values
 (file, sheet, cell, message), never as a traceback.
@@ -619,8 +619,8 @@ def collect(ctx, t, paths, received, period, dry_run, as_json, verbose, keep):
 
     PATHS 为文件或目录, 默认为工作区的 inbox/。全部接收时退出码为 0, 有退回的为 1。
     """
-    res = t.collect([Path(p) for p in paths] or None, received=received,
-                    period=period, dry_run=dry_run, keep=keep, on_progress=click_progress("收集", as_json))
+    res = t.collect([Path(p) for p in paths] or None, received=received, period=period, dry_run=dry_run,
+                    keep=keep, on_progress=click_progress("收集", as_json), workers=env_workers())
     if as_json:
         emit_json(res.to_dict())
     else:

@@ -68,6 +68,7 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     """Run the demo into ``out``: a missing or empty folder, or with ``force`` a demo workspace made
     before (see :func:`prepare_folder`); ``workers``: see :func:`tracker.templates.make_templates`.
     Returns a summary."""
+    from tracker.collect import collect
     from tracker.importers import import_plan
     from tracker.periods import year_periods
     from tracker.reports.bulletin import write_bulletin
@@ -75,7 +76,6 @@ def run_demo(out: Path, *, seed: int = 2007, echo: Callable[[str], None] = print
     from tracker.reports.inspection.text import summary_text
     from tracker.reports.inspection.write import write_report
     from tracker.reports.remind import write_remind
-    from tracker.returns import collect
     from tracker.simulate import fill_workbook, plan_behaviours, received_date
     from tracker.status import period_status
     from tracker.templates import make_templates

@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tracker.returns import DONE_FOLDERS, EXTENSIONS
-
+EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")  # the files collect collects (tracker.collect.pipeline.find_files)
 ACCEPTED_DIR, REJECTED_DIR = "已处理", "已退回"
+DONE_FOLDERS = {ACCEPTED_DIR, REJECTED_DIR}  # inbox/ folders collect moves files into; never collected again
 
 
 def in_inbox(ws, path: Path) -> bool:

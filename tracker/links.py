@@ -245,11 +245,30 @@ def link_problems_for(fo, link) -> list:
     """The link problems of a file accepted (as some unit's return) and sent through ``link``
     (a Resolved): empty when it is the link's unit and period, or was rejected anyway (its stored
     problems say why)."""
-    from tracker.returns import link_problems
-
     if not fo.accepted:
         return []
     return link_problems((link.unit, link.period), fo.unit, fo.period, fo.name)
+
+
+def link_problems(link: tuple[str, str], unit: str | None, period: str | None, file: str) -> list:
+    """What is wrong with sending a workbook of (unit, period) through the link of ``link``."""
+    from tracker.identity import SHEET as IDENTITY_SHEET
+    from tracker.periods import parse_period
+    from tracker.problems import Problem
+
+    want_unit, want_period = link
+    out = []
+    if unit and unit != want_unit:
+        out.append(Problem("link-unit-mismatch", f"这是“{unit}”的报表, 而本链接是“{want_unit}”的填报链接; "
+                           "文件未录入", file=file, sheet=IDENTITY_SHEET))
+    if period and period != want_period:
+        try:
+            got = f"{period} ({parse_period(period).label})"
+        except UsageError:
+            got = period
+        out.append(Problem("link-period-mismatch", f"这是 {got} 的报表, 而本链接用于报送 {want_period} "
+                           f"({parse_period(want_period).label}) 的报表; 文件未录入", file=file, sheet=IDENTITY_SHEET))
+    return out
 
 
 __all__ = ["Link", "Resolved", "LinkError", "LinkNotFound", "LinkGone", "links_for", "revoke", "resolve",

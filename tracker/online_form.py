@@ -4,7 +4,7 @@
 set of rules: :func:`form_workbook` builds the unit's template with the template writer
 (:func:`tracker.templates.build_workbook`, the same identity, items and target rows), types each
 answer into its input cell as given (a text "80%" stays the text "80%", as if typed in Excel), and
-the bytes then go through the one collect path (:class:`tracker.returns.Collector`: safety scan,
+the bytes then go through the one collect path (:class:`tracker.collect.Collector`: safety scan,
 identity, every cell check, supersede, receipt). The submitted answers themselves are archived
 first as canonical JSON under their SHA-256 (``archive/<sha256>.json``, :func:`form_json`); the
 workbook made from them is named ``…-在线填报-<first 12 hex of that sha>.xlsx``, so the stored

@@ -218,7 +218,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def xml_safe(text: str) -> tuple[str, int]:
     """``text`` without the characters XML 1.0 cannot hold, and how many were removed. The one
-    sanitising function: collect (:mod:`tracker.returns`) and the plan builder call it on every
+    sanitising function: collect (:mod:`tracker.collect`) and the plan builder call it on every
     text they store."""
     if not isinstance(text, str) or text.isprintable():  # the usual case, in C: nothing to remove
         return text, 0
