@@ -33,20 +33,6 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "tracker"
 
-# Cycles through modules other helpers of issue #8 are restructuring in their own branches; each
-# entry is the set of modules of one cycle and who removes it. Empty this when their work is merged:
-# test_known_cycles_still_exist fails as soon as one of them is gone, to say so.
-KNOWN_ELSEWHERE: dict[frozenset[str], str] = {
-    frozenset({"tracker.importers", "tracker.importers.boxtext"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.csvfile"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.html"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.narrative"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.spreadsheet"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.docx", "tracker.importers.narrative"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.pdf", "tracker.importers.html"}): "H4: importers/__init__ <-> its submodules",
-    frozenset({"tracker.importers", "tracker.importers.pdf", "tracker.importers.narrative"}): "H4: importers/__init__ <-> its submodules",
-}
-
 
 def module_files(root: Path = ROOT, package: str = PACKAGE) -> dict[str, Path]:
     """Dotted module name -> file, for every .py under the package (a package is its __init__)."""
@@ -149,17 +135,10 @@ def describe(graph: nx.DiGraph, cycle: list[str]) -> str:
 
 def test_no_import_cycle():
     graph = import_graph()
-    found = [c for c in cycles(graph) if frozenset(c) not in KNOWN_ELSEWHERE]
+    found = cycles(graph)
     assert not found, (f"{len(found)} import cycle(s) in {PACKAGE}/ (imports inside functions count; "
                        "see this test's docstring for the rules):\n\n"
                        + "\n\n".join(describe(graph, c) for c in found))
-
-
-def test_known_cycles_still_exist():
-    """An entry of KNOWN_ELSEWHERE whose cycle is gone is to be deleted."""
-    present = {frozenset(c) for c in cycles(import_graph())}
-    gone = [f"{sorted(k)} ({who})" for k, who in KNOWN_ELSEWHERE.items() if k not in present]
-    assert not gone, "these cycles are gone, delete them from KNOWN_ELSEWHERE: " + "; ".join(gone)
 
 
 # -- the rules themselves, on a made-up package ------------------------------------------------------

@@ -22,7 +22,7 @@ NOT_IN_RECEIPTS = OFFICE_SIDE | {"received-corrected"}  # the office's matter: l
 _RESAVE = "请用 Excel、WPS 或 LibreOffice 打开确认文件完好、未加密, 另存为 .xlsx 后重新报送。"
 FIX = {
     # tracker/safety.py: before any reader opens the file (unreadable: also the reader, check_readable);
-    # text-control-chars: any text cell (xml_safe_problem); unknown-encoding: text files
+    # text-control-chars: any text cell (xml_safe_problem)
     "unreadable": _RESAVE,
     "unknown-format": "这不是表格文件 (可能只是改了扩展名)。请把办公室下发的填报模板填好后直接报送。",
     "corrupt-file": _RESAVE,
@@ -37,7 +37,6 @@ FIX = {
     "formula-no-value": "请把公式改为直接填写数值, 保存后重新报送。",
     "formula-cell": "无需重报; 今后请直接填写数值或文字, 不要使用公式。",
     "text-control-chars": "无需重报; 不可见的控制字符已删除, 其余文字照录。",
-    "unknown-encoding": "请把文件另存为 UTF-8 编码 (Excel: “CSV UTF-8”; 记事本: 编码选 UTF-8) 后重新发送。",
     # tracker/collect/checks.py, in the order of its CHECKS
     "identity-missing": "请使用办公室下发的填报模板填写 (不要复制到新建的工作簿中), 并保留所有工作表。",
     "identity-unreadable": "请使用办公室下发的原模板重新填写。",
