@@ -70,3 +70,13 @@ def workspace(tmp_path):
     from tracker.workspace import init_workspace
 
     return init_workspace(tmp_path / "ws")
+
+
+def pytest_collection_modifyitems(config, items):
+    """What needs another program is slow too: LibreOffice re-saves and prints (``libreoffice``), a
+    PostgreSQL server (``postgres`` and the ``db_url[postgresql]`` cases). ``-m "not slow"`` is the
+    quick run a newcomer makes after each change (README); the full run is CI's."""
+    for item in items:
+        if item.get_closest_marker("libreoffice") or item.get_closest_marker("postgres") \
+                or "[postgresql" in item.nodeid:
+            item.add_marker(pytest.mark.slow)

@@ -39,6 +39,7 @@ def roundtrip(value):
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
+@pytest.mark.slow
 def test_methods_return_what_the_cli_prints(demo_ws):
     w = ["-w", str(demo_ws)]
     with Tracker(demo_ws) as t:
@@ -55,6 +56,7 @@ def test_methods_return_what_the_cli_prints(demo_ws):
     assert mine["items"] and {"completion", "score", "passed"} <= set(mine)
 
 
+@pytest.mark.slow
 def test_one_engine_per_tracker(demo_ws):
     with Tracker(demo_ws) as t:
         s = t.store
@@ -67,6 +69,7 @@ def test_one_engine_per_tracker(demo_ws):
     assert t.workspace._held is None  # closed with the Tracker
 
 
+@pytest.mark.slow
 def test_dry_run_import_of_bytes_stores_nothing(demo_ws):
     data = (SAMPLES / "guangzhou-2007.xlsx").read_bytes()
     with Tracker(demo_ws) as t:
@@ -120,6 +123,7 @@ def test_cli_reaches_the_library_only_through_app():
     assert "tracker.app" in used
 
 
+@pytest.mark.slow
 def test_a_finished_year_is_reported_as_of_its_figures_not_today(demo_ws):
     from datetime import date
 

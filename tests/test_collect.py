@@ -217,6 +217,7 @@ def test_dry_run_changes_nothing(ws, tmp_path):
     assert normalised_dump(ws) == before and archive(ws) == {} and receipts(ws) == {}
 
 
+@pytest.mark.slow
 def test_progress_bar_for_many_files(ws, tmp_path):
     fill_all(ws.outbox / "2007Q1", tmp_path / "many")
     r = invoke(ws, "collect", str(tmp_path / "many"), "--received", "2007-04-08")
@@ -244,6 +245,7 @@ def full_inbox(base, tmp_path):
     return ws
 
 
+@pytest.mark.slow
 def test_kill_mid_collect_then_rerun_equals_one_clean_run(full_inbox, tmp_path):
     clean = copy_ws(full_inbox, tmp_path / "clean")
     started = time.monotonic()
@@ -271,6 +273,7 @@ def inbox_tree(ws) -> dict[str, bytes]:
     return {p.relative_to(ws.inbox).as_posix(): p.read_bytes() for p in ws.inbox.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_two_collects_at_once_lose_nothing(full_inbox, tmp_path):
     clean = copy_ws(full_inbox, tmp_path / "clean")
     assert _run_collect(clean.root).wait(timeout=120) == 1

@@ -15,6 +15,8 @@ from support.filling import fill, fill_all
 
 from tracker.collect import pipeline as R
 
+pytestmark = pytest.mark.slow  # collects many files in batches, with and without workers
+
 
 @pytest.fixture
 def inbox(base, tmp_path):  # noqa: F811

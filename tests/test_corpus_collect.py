@@ -86,6 +86,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_collect_rejects_bad_workbook(corpus, tmp_path, name):
     returns = collect_ready()

@@ -234,6 +234,7 @@ BOMBS = ["bomb_300mb.xlsx", "bomb_ratio_150mb.xlsx", "bomb_lying_size.xlsx", "bo
          "far_cell_8_sheets.xls", "merge_bomb.xls", "repeat_rows_bomb.ods"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", BOMBS)
 def test_bomb_stays_within_bounds(corpus, tmp_path, name):
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus[name]), str(tmp_path / "ws")],

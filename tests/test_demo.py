@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from tracker.cli import main
 
+pytestmark = pytest.mark.slow  # runs the demo year
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

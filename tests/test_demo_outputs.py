@@ -23,6 +23,8 @@ from docx import Document
 
 from tracker.cli import main
 
+pytestmark = pytest.mark.slow  # runs the demo year and prints what it wrote
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):

@@ -220,6 +220,7 @@ def test_report_dashboard_in_english(report_en, failing_ws):
     assert untranslated(html_text(path), data_strings(failing_ws)) == []
 
 
+@pytest.mark.slow
 def test_report_charts_in_english_keep_chinese_data_in_the_cjk_font(failing_ws, tmp_path):
     """Every text on the four charts is English apart from the data (unit and category names), and
     drawing them with the CJK font misses no glyph."""
@@ -251,6 +252,7 @@ def test_report_charts_in_english_keep_chinese_data_in_the_cjk_font(failing_ws, 
     assert written["category"]["png"].name == "2007-category.png"
 
 
+@pytest.mark.slow
 def test_report_chinese_is_the_default_and_the_same(failing_ws, tmp_path):
     """No option, --lang zh, and [office] language = "zh": the same Chinese files."""
     a, b = tmp_path / "default", tmp_path / "zh"
@@ -266,6 +268,7 @@ def test_report_chinese_is_the_default_and_the_same(failing_ws, tmp_path):
     assert openpyxl.load_workbook(a / "2007-检查验收汇总.xlsx").sheetnames[0] == "总体"
 
 
+@pytest.mark.slow
 def test_report_language_from_the_workspace_configuration(tmp_path):
     ws = make_workspace(tmp_path / "ws", small_plan(), passing_rows(), REGISTRY)
     set_language(ws, "en")

@@ -196,6 +196,7 @@ def test_a_scanned_pdf_gets_one_clear_message(tmp_path):
     assert "扫描件" in e.value.problems.items[0].message
 
 
+@pytest.mark.slow
 @pytest.mark.libreoffice
 @pytest.mark.skipif(pf.SOFFICE is None, reason="soffice (LibreOffice) not installed")
 def test_pdfs_printed_now_read_as_the_committed_ones(tmp_path):

@@ -88,6 +88,7 @@ def test_round_trip_after_libreoffice_resave(filled, tmp_path):
         assert archived == [f".{fmt}"] * len(summary["files"])
 
 
+@pytest.mark.slow
 def test_round_trip_seed_table(seed004, tmp_path):
     """The real 2007 Guangzhou decomposition table (box-drawing text), imported through the CLI."""
     root = tmp_path / "ws"

@@ -96,6 +96,7 @@ PAGES = ["/", "/plan", "/plan?q=专利&role=lead", "/plan?category=三&light=red
          "/units", "/units/市知识产权局", "/reports/2007"]
 
 
+@pytest.mark.slow
 def test_every_page_opens(client):
     for url in PAGES:
         r = client.get(url)
@@ -146,6 +147,7 @@ def test_status_board_filter_and_partial(client, filled):
 
 
 # -- the API is the CLI's --json ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_api_equals_cli_json(ws, client, filled):
     tok = token(client)
     r = client.post("/api/collect", data={**files_payload(filled[:5]), "received": "2007-04-08"},
@@ -341,6 +343,7 @@ def test_downloads_only_what_a_listing_names(client):
     assert client.get("/static/../tracker.toml").status_code == 404
 
 
+@pytest.mark.slow
 def test_report_page_and_downloads(client):
     html = client.get("/reports/2007").get_data(as_text=True)
     assert "工作完成度" in html and "评分" in html and "未通过" in html  # one quarter in: not passed

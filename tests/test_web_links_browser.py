@@ -13,8 +13,11 @@ import random
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
 from support.browser import ARGS, CHROMIUM, Console, browser_or_skip, shot
 from support.webkit import PERIOD, ServerThread, fill_returns, plan_workspace, set_due_ahead, unit_of
+
+pytestmark = pytest.mark.slow  # a real browser
 
 
 def test_department_path_through_its_link(tmp_path):
