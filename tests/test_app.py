@@ -133,3 +133,13 @@ def test_a_finished_year_is_reported_as_of_its_figures_not_today(demo_ws):
         assert t.report_date(2007) == max(q4_due, last)  # a report of 2007 written in 2026 says early 2008
         assert t.report_date(2007, today=date(2007, 11, 5)) == date(2007, 11, 5)  # during the year: today
         assert t.report_date(1999) == date.today()  # no plan: the report itself says so
+
+
+def test_the_cli_offers_exactly_the_importers_formats():
+    """`plan import --format` lists its choices itself (importing the registry would slow every
+    command's start by the readers' imports); they are the registry's."""
+    from tracker.cli import main
+    from tracker.importers import FORMATS
+
+    opt = next(o for o in main.commands["plan"].commands["import"].params if o.name == "fmt")
+    assert sorted(opt.type.choices) == sorted(FORMATS)

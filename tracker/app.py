@@ -21,6 +21,7 @@ call opens its own transaction, and nothing here keeps per-call state on the obj
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,19 @@ def upload_name(filename: str | None, default: str) -> str:
     given = Path(str(filename or "").replace("\\", "/")).name or default
     stem, suffix = Path(given).stem, Path(given).suffix.lower()[:10]
     return safe_file_name(stem or Path(default).stem, suffix=suffix)
+
+
+@contextlib.contextmanager
+def uploaded_file(data: bytes, name: str, purpose: str = "upload"):
+    """The bytes of an upload as a file under ``name`` (already made safe: :func:`upload_name`) in
+    a private temporary folder, removed on leaving: the importers and collect read paths, and a
+    year or a unit may come from the file's name."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix=f"tracker-{purpose}-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(bytes(data))
+        yield path
 
 
 def tr(text: str, lang: str = "zh", /, **fields) -> str:
@@ -352,12 +366,8 @@ class Tracker:
         return ImportResult(plan, problems, int(saved), stored=bool(saved.added), versions=versions)
 
     def _import_bytes(self, data: bytes, filename: str, *, dry_run: bool, **kw) -> ImportResult:
-        import tempfile
-
         # The importers sniff content, but a year or a name may come from the file's name: keep it.
-        with tempfile.TemporaryDirectory(prefix="tracker-import-") as tmp:
-            path = Path(tmp) / upload_name(filename, "upload")
-            path.write_bytes(data)
+        with uploaded_file(data, upload_name(filename, "upload"), "import") as path:
             res = self.import_plan(path, dry_run=dry_run, **kw)
         if res.plan is not None:
             res.plan.source = Path(filename).name
@@ -591,14 +601,10 @@ class Tracker:
         """Import the contact list a clerk has (xlsx/xls/ods/csv; columns found by their header
         words). Unit names go through the registry's canonical(); a unit no current plan has is
         skipped with a warning naming the row. Raises InputError for a file without such a table."""
-        import tempfile
-
         from tracker.contacts import read_contacts
 
         if isinstance(source, bytes | bytearray):
-            with tempfile.TemporaryDirectory(prefix="tracker-contacts-") as tmp:
-                path = Path(tmp) / upload_name(filename, "contacts.xlsx")
-                path.write_bytes(bytes(source))
+            with uploaded_file(source, upload_name(filename, "contacts.xlsx"), "contacts") as path:
                 return self.import_contacts(path)
         path = Path(source)
         if not path.exists():
@@ -658,14 +664,10 @@ class Tracker:
         workbook is rejected: link-unit-mismatch / link-period-mismatch, nothing stored). ``today``:
         the day it arrives (default today). Returns its FileOutcome (``to_dict`` is its entry in
         ``tracker collect --json``)."""
-        import tempfile
-
         from tracker.links import record
 
         link = self.resolve_link(token, today)
-        with tempfile.TemporaryDirectory(prefix="tracker-upload-") as tmp:
-            path = Path(tmp) / upload_name(filename, "upload.xlsx")
-            path.write_bytes(bytes(data))
+        with uploaded_file(data, upload_name(filename, "upload.xlsx")) as path:
             fo = self._collect_bound(path, link, today)
         fo.file = Path(filename or path.name).name
         record(self.workspace, link.nonce, fo.sha256 or None, "file")
@@ -693,8 +695,6 @@ class Tracker:
         """The online form of a unit's link: its JSON archived (with its SHA-256) first, then the
         workbook those answers make (tracker.online_form) through the same path as :meth:`collect_upload`,
         so the checks, the stored return, the superseding and the receipt are a workbook's."""
-        import tempfile
-
         from tracker.collect import archive_file
         from tracker.links import record
         from tracker.online_form import form_file_name, form_json, form_workbook, sha256
@@ -707,9 +707,7 @@ class Tracker:
         self._collect_folders()
         archive_file(self.workspace, json_sha, ".json", doc)  # before anything else happens
         data = form_workbook(self.workspace, link.unit, link.period, answers)
-        with tempfile.TemporaryDirectory(prefix="tracker-form-") as tmp:
-            path = Path(tmp) / form_file_name(link.period, link.unit, json_sha)
-            path.write_bytes(data)
+        with uploaded_file(data, form_file_name(link.period, link.unit, json_sha), "form") as path:
             fo = self._collect_bound(path, link, today)
         fo.file = path.name
         record(self.workspace, link.nonce, fo.sha256 or None, "form")
