@@ -433,10 +433,15 @@ class Tracker:
     def parse_period(self, text):
         """A quarter as a person types it: 2007Q1, 2007年第一季度, 2007年一季度, or Q1 / 一季度 with the
         year of the latest stored plan (:func:`tracker.periods.parse_period`)."""
+        import re
+        import unicodedata
+
         from tracker.periods import parse_period as parse
 
         if not isinstance(text, str):
             text = str(text)
+        if re.search(r"\d{4}", unicodedata.normalize("NFKC", text)):  # the year is written: no need to ask the store
+            return parse(text)
         year = max((r["year"] for r in self.store.list_plans()), default=None)
         return parse(text, year)
 
