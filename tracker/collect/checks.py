@@ -28,22 +28,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from tracker.collect.outcome import Checked
-from tracker.collect.values import (
+from tracker.collect.values import cell_text, clean_text, norm, parse_actual, parse_progress, shown
+from tracker.form import (
+    COMPLETED,
     INPUT_KEYS,
-    STATUS_SYNONYMS,
-    cell_text,
-    clean_text,
-    norm,
-    parse_actual,
-    parse_progress,
-    shown,
+    LOCKED_CHECKED,
+    NOT_STARTED,
+    PROGRESS_MAX,
+    STATUSES,
+    TARGET,
+    TARGET_COLUMNS,
+    TARGET_REQUIRED,
+    TARGET_SHEET,
+    TASK,
+    TASK_COLUMNS,
+    TASK_SHEET,
+    TEXT_FIELDS,
+    normalise_status,
 )
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
-from tracker.model import ROLE_LABEL
 from tracker.problems import ERROR, WARNING, Problems, UsageError, a1
 from tracker.sheets import Sheet, read_sheets
-from tracker.templates import HEADERS, STATUSES, TARGET_HEADERS, TARGET_SHEET, TASK_SHEET
+
+# the labels the messages name (tracker.form's columns)
+_ID, _NUMBER, _STATUS, _PROGRESS = (TASK[k].label for k in ("id", "number", "status", "progress"))
+_T_ID, _METRIC, _TARGET, _ACTUAL, _NOTE = (TARGET[k].label for k in ("id", "metric", "target", "actual", "note"))
 
 
 @dataclass
@@ -81,7 +91,7 @@ class Context:
     @functools.cached_property
     def task_table(self) -> tuple:
         """(sheet, header row, {label: column}, renamed) of 任务填报 (found by name, else by header)."""
-        return _find_table(self.sheets, TASK_SHEET, HEADERS, 6)
+        return _find_table(self.sheets, TASK_SHEET, TASK_COLUMNS, 6)
 
     @property
     def task_sheet_name(self) -> str:
@@ -131,7 +141,7 @@ def check_identity(ctx: Context) -> bool:
                   sheet=ish.name, cell=ctx.identity_cell("workspace"))
         return False
     if not ident.verify(ctx.secret):
-        probs.add("identity-signature-invalid", "模板标识校验不通过: 隐藏工作表 _tracker 中的内容 (如单位名称或任务编号) "
+        probs.add("identity-signature-invalid", f"模板标识校验不通过: 隐藏工作表 _tracker 中的内容 (如单位名称或{_ID}) "
                   "被修改过", file=file, sheet=ish.name, cell=ctx.identity_cell("signature"))
         return False
     return True
@@ -203,12 +213,12 @@ def check_task_sheet(ctx: Context) -> bool:
     """任务填报 is there (by name, else by its header) with every column of the header."""
     task_sheet, hrow, cols, renamed = ctx.task_table
     if task_sheet is None:
-        ctx.probs.add("sheet-missing", f"找不到“{TASK_SHEET}”工作表 (表头含 任务编号、进展状态 等)", file=ctx.file)
+        ctx.probs.add("sheet-missing", f"找不到“{TASK_SHEET}”工作表 (表头含 {_ID}、{_STATUS} 等)", file=ctx.file)
         return False
     if renamed:
         ctx.probs.warn("sheet-renamed", f"工作表“{TASK_SHEET}”被改名为“{task_sheet.name}”, 已按表头找到", file=ctx.file,
                        sheet=task_sheet.name)
-    missing_h = [h for h in HEADERS if h not in cols]
+    missing_h = [c.label for c in TASK_COLUMNS if c.label not in cols]
     if missing_h:
         ctx.probs.add("header-missing", f"表头缺少: {'、'.join(missing_h)}", file=ctx.file, sheet=task_sheet.name,
                       cell=a1(hrow, 0), row=hrow + 1)
@@ -235,16 +245,16 @@ def check_task_rows(ctx: Context) -> bool:
     cell = task_sheet.get
     for r in range(hrow + 1, len(task_sheet.grid)):
         where = {"file": file, "sheet": tname}
-        iid = norm(cell(r, cols["任务编号"]))
+        iid = norm(cell(r, cols[_ID]))
         inputs = {k: cell(r, cols[h]) for h, k in INPUT_KEYS.items()}
         if not iid:
             if any(cell_text(v) for v in inputs.values()):
-                probs.warn("row-without-id", f"第 {r + 1} 行没有任务编号, 该行内容未录入", cell=a1(r, cols["任务编号"]),
+                probs.warn("row-without-id", f"第 {r + 1} 行没有{_ID}, 该行内容未录入", cell=a1(r, cols[_ID]),
                            row=r + 1, **where)
             continue
         if iid not in items_by_id:
-            probs.add("item-unknown", f"任务编号“{shown(cell(r, cols['任务编号']))}”不是本单位的任务",
-                      cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            probs.add("item-unknown", f"{_ID}“{shown(cell(r, cols[_ID]))}”不是本单位的任务",
+                      cell=a1(r, cols[_ID]), row=r + 1, **where)
             continue
         it, role = items_by_id[iid]
         row_probs = Problems()
@@ -252,10 +262,10 @@ def check_task_rows(ctx: Context) -> bool:
         if iid in seen:
             if out.rows.get(iid) == values:
                 probs.warn("item-duplicate-same", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容相同, "
-                           "按一行录入", cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+                           "按一行录入", cell=a1(r, cols[_ID]), row=r + 1, **where)
             else:
                 probs.add("item-duplicate", f"任务 {iid} 出现两次 (第 {seen[iid] + 1} 行和第 {r + 1} 行), 内容不同",
-                          cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+                          cell=a1(r, cols[_ID]), row=r + 1, **where)
             continue
         seen[iid] = r
         # say which item a row problem is about: the department may have re-sorted the rows
@@ -275,44 +285,44 @@ def _task_row(sheet: Sheet, r: int, cols: dict, it, role: str, inputs: dict, sev
     cell = sheet.get
     iid = it.id
     # locked cells
-    num = norm(cell(r, cols["序号"]))
-    if num != norm(it.shown_number):
-        row_probs.add("item-number-mismatch", f"序号被改为“{shown(cell(r, cols['序号']))}”, 与任务编号 {iid} "
-                      f"(序号 {it.shown_number}) 不符", cell=a1(r, cols["序号"]), row=r + 1, **where)
-    for h, expect in (("类号", it.category_no), ("项目分类", it.category), ("工作内容", it.content),
-                      ("本单位角色", ROLE_LABEL[role])):
-        if norm(cell(r, cols[h])) != norm(expect):
-            row_probs.warn("locked-cell-changed", f"“{h}”是锁定内容, 被改为“{shown(cell(r, cols[h]))}”; 已按原计划"
-                           f"内容“{shown(expect)}”处理", cell=a1(r, cols[h]), row=r + 1, **where)
+    num = TASK["number"]
+    if norm(cell(r, cols[_NUMBER])) != norm(num.value(it, role)):
+        row_probs.add("item-number-mismatch", f"{_NUMBER}被改为“{shown(cell(r, cols[_NUMBER]))}”, 与{_ID} {iid} "
+                      f"({_NUMBER} {it.shown_number}) 不符", cell=a1(r, cols[_NUMBER]), row=r + 1, **where)
+    for col in LOCKED_CHECKED:
+        expect, c = col.value(it, role), cols[col.label]
+        if norm(cell(r, c)) != norm(expect):
+            row_probs.warn("locked-cell-changed", f"“{col.label}”是锁定内容, 被改为“{shown(cell(r, c))}”; 已按原计划"
+                           f"内容“{shown(expect)}”处理", cell=a1(r, c), row=r + 1, **where)
     # status
     raw_status = norm(inputs["status"])
-    status = STATUS_SYNONYMS.get(raw_status, raw_status)
-    c_status = a1(r, cols["进展状态"])
+    status = normalise_status(raw_status)
+    c_status = a1(r, cols[_STATUS])
     if not raw_status:
-        row_probs.add("status-missing", "进展状态未填写", cell=c_status, row=r + 1, **where)
+        row_probs.add("status-missing", f"{_STATUS}未填写", cell=c_status, row=r + 1, **where)
     elif status not in STATUSES:
-        row_probs.add("status-invalid", f"进展状态“{shown(inputs['status'])}”不在可选范围内", cell=c_status,
+        row_probs.add("status-invalid", f"{_STATUS}“{shown(inputs['status'])}”不在可选范围内", cell=c_status,
                       row=r + 1, **where)
     elif status != raw_status:
-        row_probs.warn("status-normalised", f"进展状态“{shown(inputs['status'])}”按“{status}”处理",
+        row_probs.warn("status-normalised", f"{_STATUS}“{shown(inputs['status'])}”按“{status}”处理",
                        cell=c_status, row=r + 1, **where)
     # progress
-    c_prog = a1(r, cols["完成进度(%)"])
+    c_prog = a1(r, cols[_PROGRESS])
     progress, code, note = parse_progress(inputs["progress"])
     if progress is None:
         row_probs.add(code, note, cell=c_prog, row=r + 1, **where)
     elif code:
         row_probs.warn(code, note, cell=c_prog, row=r + 1, **where)
     if progress is not None and status in STATUSES:
-        if status == "已完成" and progress < 100:
-            row_probs.add("inconsistent-done", f"进展状态为“已完成”, 但完成进度只有 {progress}%", severity=severity,
-                          cell=c_prog, row=r + 1, **where)
-        if status == "未启动" and progress == 100:
-            row_probs.add("inconsistent-not-started", "完成进度为 100%, 但进展状态为“未启动”", severity=severity,
-                          cell=c_status, row=r + 1, **where)
+        if status == COMPLETED and progress < PROGRESS_MAX:
+            row_probs.add("inconsistent-done", f"{_STATUS}为“{COMPLETED}”, 但完成进度只有 {progress}%",
+                          severity=severity, cell=c_prog, row=r + 1, **where)
+        if status == NOT_STARTED and progress == PROGRESS_MAX:
+            row_probs.add("inconsistent-not-started", f"完成进度为 {PROGRESS_MAX}%, 但{_STATUS}为“{NOT_STARTED}”",
+                          severity=severity, cell=c_status, row=r + 1, **where)
     values = {"role": role, "status": status, "progress": progress}
-    for h, key in (("工作完成情况", "done"), ("存在问题", "problems"), ("下步计划", "next")):
-        values[key] = clean_text(inputs[key], row_probs, cell=a1(r, cols[h]), row=r + 1, **where)
+    for key in TEXT_FIELDS:
+        values[key] = clean_text(inputs[key], row_probs, cell=a1(r, cols[TASK[key].label]), row=r + 1, **where)
     return values
 
 
@@ -357,9 +367,11 @@ def _find_identity(sheets: list[Sheet]) -> Sheet | None:
     return None
 
 
-def _find_table(sheets: list[Sheet], name: str, headers: list[str], needed: int):
-    """(sheet, header row, {label: column}) found by name, else by its header; renamed flag."""
-    want = {norm(h): h for h in headers}
+def _find_table(sheets: list[Sheet], name: str, columns: tuple, needed: int):
+    """(sheet, header row, {label: column}) found by name, else by its header (the key column's
+    label and ``needed`` labels of ``columns``, tracker.form's); renamed flag."""
+    want = {norm(c.label): c.label for c in columns}
+    key = next(c.label for c in columns if c.on_change == "key")
 
     def header_in(s: Sheet):
         for r in range(min(len(s.grid), 12)):
@@ -368,7 +380,7 @@ def _find_table(sheets: list[Sheet], name: str, headers: list[str], needed: int)
                 h = want.get(norm(v))
                 if h and h not in cols:
                     cols[h] = c
-            if "任务编号" in cols and len(cols) >= needed:
+            if key in cols and len(cols) >= needed:
                 return r, cols
         return None
 
@@ -409,9 +421,9 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
     def item(iid):
         return mine.get(iid) or plan.item(iid)
 
-    tsh, hrow, cols, renamed = _find_table(sheets, TARGET_SHEET, TARGET_HEADERS, 4)
-    if tsh is None or any(h not in cols for h in ("任务编号", "指标", "完成值")):
-        probs.add("sheet-missing", f"找不到“{TARGET_SHEET}”工作表 (表头含 任务编号、指标、完成值)", file=file)
+    tsh, hrow, cols, renamed = _find_table(sheets, TARGET_SHEET, TARGET_COLUMNS, 4)
+    if tsh is None or any(h not in cols for h in TARGET_REQUIRED):
+        probs.add("sheet-missing", f"找不到“{TARGET_SHEET}”工作表 (表头含 {'、'.join(TARGET_REQUIRED)})", file=file)
         return
     if renamed:
         probs.warn("sheet-renamed", f"工作表“{TARGET_SHEET}”被改名为“{tsh.name}”, 已按表头找到", file=file,
@@ -422,34 +434,35 @@ def _check_targets(sheets, ident: Identity, plan, file: str, probs: Problems, ou
         wanted.setdefault(iid, []).append(idx)
     where = {"file": file, "sheet": tsh.name}
     for r in range(hrow + 1, len(tsh.grid)):
-        iid = norm(tsh.get(r, cols["任务编号"]))
+        iid = norm(tsh.get(r, cols[_T_ID]))
         if not iid:
             continue
         it = item(iid) if iid in wanted else None
         if iid not in wanted or it is None:
-            probs.add("target-unknown", f"任务编号“{shown(tsh.get(r, cols['任务编号']))}”在本表中没有指标",
-                      cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            probs.add("target-unknown", f"{_T_ID}“{shown(tsh.get(r, cols[_T_ID]))}”在本表中没有指标",
+                      cell=a1(r, cols[_T_ID]), row=r + 1, **where)
             continue
-        metric = norm(tsh.get(r, cols["指标"]))
+        metric = norm(tsh.get(r, cols[_METRIC]))
         left = wanted[iid]
         if not left:
-            probs.add("target-duplicate", f"任务 {iid} 的指标行多出一行", cell=a1(r, cols["任务编号"]), row=r + 1, **where)
+            probs.add("target-duplicate", f"任务 {iid} 的指标行多出一行", cell=a1(r, cols[_T_ID]), row=r + 1, **where)
             continue
         idx = next((i for i in left if i < len(it.targets) and norm(it.targets[i].metric) == metric), None)
         if idx is None:
             idx = left[0]
-            probs.warn("locked-cell-changed", f"“指标”是锁定内容, 被改为“{shown(tsh.get(r, cols['指标']))}”; 已按原计划"
-                       f"指标“{shown(it.targets[idx].metric)}”处理", cell=a1(r, cols["指标"]), row=r + 1, **where)
+            probs.warn("locked-cell-changed", f"“{_METRIC}”是锁定内容, 被改为“{shown(tsh.get(r, cols[_METRIC]))}”; 已按原计划"
+                       f"{_METRIC}“{shown(it.targets[idx].metric)}”处理", cell=a1(r, cols[_METRIC]), row=r + 1, **where)
         left.remove(idx)
         t = it.targets[idx]
-        if "目标值" in cols and norm(tsh.get(r, cols["目标值"])) != norm(t.describe()):
-            probs.warn("locked-cell-changed", f"“目标值”是锁定内容, 被改为“{shown(tsh.get(r, cols['目标值']))}”; 已按"
-                       f"原计划“{t.describe()}”处理", cell=a1(r, cols["目标值"]), row=r + 1, **where)
-        actual, err = parse_actual(tsh.get(r, cols["完成值"]), t.unit)
+        expect = TARGET["target"].value(it, t)
+        if _TARGET in cols and norm(tsh.get(r, cols[_TARGET])) != norm(expect):
+            probs.warn("locked-cell-changed", f"“{_TARGET}”是锁定内容, 被改为“{shown(tsh.get(r, cols[_TARGET]))}”; "
+                       f"已按原计划“{expect}”处理", cell=a1(r, cols[_TARGET]), row=r + 1, **where)
+        actual, err = parse_actual(tsh.get(r, cols[_ACTUAL]), t.unit)
         if err:
-            probs.add("target-not-number", err, cell=a1(r, cols["完成值"]), row=r + 1, **where)
-        note = clean_text(tsh.get(r, cols["说明"]), probs, cell=a1(r, cols["说明"]), row=r + 1,
-                           **where) if "说明" in cols else ""
+            probs.add("target-not-number", err, cell=a1(r, cols[_ACTUAL]), row=r + 1, **where)
+        note = clean_text(tsh.get(r, cols[_NOTE]), probs, cell=a1(r, cols[_NOTE]), row=r + 1,
+                           **where) if _NOTE in cols else ""
         out.targets[(iid, idx)] = {"actual": actual, "note": note}
     for iid, left in wanted.items():
         for idx in left:

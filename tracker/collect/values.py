@@ -1,6 +1,7 @@
 """The values of a return's cells: text for comparison (:func:`norm`), input text as typed and as
 stored, the progress percent (:func:`parse_progress`) and a target's actual value
-(:func:`parse_actual`), and the statuses' synonyms. Pure functions, property-tested.
+(:func:`parse_actual`). Pure functions, property-tested. The statuses, their synonyms and the
+0–100 rule are the form's (:mod:`tracker.form`).
 
 Decisions (also in docs/round-trip.md):
 
@@ -21,14 +22,10 @@ import unicodedata
 from datetime import date, datetime
 from datetime import time as dt_time
 
+from tracker.form import PROGRESS_MAX, PROGRESS_MIN, PROGRESS_RANGE_SHORT, TARGET
 from tracker.problems import Problems
 
-STATUS_SYNONYMS = {"完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "进行中": "推进中",
-                   "正在推进": "推进中", "正在进行": "推进中", "推进": "推进中", "未开始": "未启动",
-                   "尚未启动": "未启动", "不能按期完成": "无法按期完成", "无法完成": "无法按期完成"}
-INPUT_KEYS = {"进展状态": "status", "完成进度(%)": "progress", "工作完成情况": "done", "存在问题": "problems",
-              "下步计划": "next"}
-
+_ACTUAL_LABEL = TARGET["actual"].label  # 完成值, in the messages about a target's actual value
 
 
 def norm(v) -> str:
@@ -108,8 +105,8 @@ def parse_progress(value) -> tuple[int | None, str | None, str]:
         if 0 < v < 1:
             v, note_code, note = v * 100, "progress-fraction", f"完成进度 {_fmt(v)} 按 {_fmt(v * 100)}% 处理 (单元格为百分比格式)"
     v = round(v, 9)
-    if v < 0 or v > 100:
-        return None, "progress-out-of-range", f"完成进度“{shown(value)}”超出 0–100 的范围"
+    if v < PROGRESS_MIN or v > PROGRESS_MAX:
+        return None, "progress-out-of-range", f"完成进度“{shown(value)}”超出 {PROGRESS_RANGE_SHORT} 的范围"
     r = int(v + 0.5)
     if abs(v - r) > 1e-9 and note_code is None:
         note_code, note = "progress-rounded", f"完成进度“{shown(value)}”不是整数, 已按 {r} 处理"
@@ -127,21 +124,21 @@ def parse_actual(value, target_unit: str = "") -> tuple[float | None, str | None
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, bool):
-        return None, f"完成值“{value}”不是数字"
+        return None, f"{_ACTUAL_LABEL}“{value}”不是数字"
     if isinstance(value, (int, float)):
         return _fit_actual(value, value)
     s = unicodedata.normalize("NFKC", str(value)).strip()
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s).replace(" ", "")
     m = _ACTUAL.match(s)
     if not m:
-        return None, f"完成值“{shown(value)}”不是数字"
+        return None, f"{_ACTUAL_LABEL}“{shown(value)}”不是数字"
     n = float(m.group(1))
     mult, suffix = m.group(2) or "", m.group(3) or ""
     tu = unicodedata.normalize("NFKC", target_unit or "")
     allowed = {"", "%", "件", "家", "个", "项", "人", "次", "元", "户", "所", "种", "篇", "场", "期", "名", "人次",
                "倍", "平方米", tu, tu.lstrip("千万亿")}
     if suffix not in allowed:
-        return None, f"完成值“{shown(value)}”不是数字"
+        return None, f"{_ACTUAL_LABEL}“{shown(value)}”不是数字"
     if mult and not (tu[:1] == mult):
         n *= _MULT[mult]
     return _fit_actual(n, value)
@@ -163,9 +160,9 @@ def _finite(v) -> bool:
 
 def _fit_actual(n, value) -> tuple[float | None, str | None]:
     if not _finite(n):
-        return None, f"完成值“{shown(value)}”不是有效的数字 (非数值或无穷大)"
+        return None, f"{_ACTUAL_LABEL}“{shown(value)}”不是有效的数字 (非数值或无穷大)"
     if abs(float(n)) > MAX_ACTUAL:
-        return None, f"完成值“{shown(value)}”过大, 超出可记录的范围 (绝对值不超过 10 的 15 次方)"
+        return None, f"{_ACTUAL_LABEL}“{shown(value)}”过大, 超出可记录的范围 (绝对值不超过 10 的 15 次方)"
     return float(n), None
 
 
