@@ -44,6 +44,7 @@ from tracker.collect.checks import check_workbook
 from tracker.collect.outcome import Checked, CollectResult, FileOutcome
 from tracker.collect.receipts import _cn_date, receipt_name, receipt_text
 from tracker.files import atomic_write, durable_write_many, sweep_stale_tmp, sync_folder
+from tracker.form import TASK_SHEET
 from tracker.inbox import DONE_FOLDERS, EXTENSIONS
 from tracker.links import link_problems
 from tracker.problems import WARNING, Problem, Problems, UsageError
@@ -325,7 +326,7 @@ class Collector:
         checked.problems = Problems()
         if self.link:  # the department's own upload of last quarter's answers, unchanged
             checked.problems.add("template-not-filled", "报送的内容与下发模板中预填的上季度内容完全相同, 未录入",
-                                 file=file, sheet="任务填报")
+                                 file=file, sheet=TASK_SHEET)
             return checked
         checked.problems.add("unchanged-template", "这份表格的填报内容与办公室下发的模板完全相同 (第一季度的模板为空白),"
                              " 不是单位报回的报表, 未录入。可能是把 outbox/ 中下发的模板当作报表收集了; 请收集各单位填好后报回的文件",

@@ -1,7 +1,8 @@
 """The receipt (回执) of a collected file, and the fix text of every problem code it can show.
 
 :data:`FIX` holds, for each problem code a check can raise, what the department is to do about
-it; ``tests/test_receipt_codes.py`` fails when a code that collect, :mod:`tracker.safety` or
+it (those about the form's cells are :data:`tracker.form.FIX_TEXTS`, written beside the columns);
+``tests/test_receipt_codes.py`` fails when a code that collect, :mod:`tracker.safety` or
 :mod:`tracker.identity` can raise has none. Codes that are the office's matter
 (:data:`~tracker.collect.outcome.OFFICE_SIDE`, and ``received-corrected``) never show in a receipt.
 """
@@ -13,9 +14,9 @@ from datetime import date
 from pathlib import Path
 
 from tracker.collect.outcome import OFFICE_SIDE, FileOutcome
+from tracker.form import FIX_TEXTS
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.problems import UsageError
-from tracker.templates import STATUSES
 
 NOT_IN_RECEIPTS = OFFICE_SIDE | {"received-corrected"}  # the office's matter: left out of every receipt
 
@@ -51,33 +52,25 @@ FIX = {
     "sheet-renamed": "无需重报; 今后请勿修改工作表名称。",
     "header-missing": "请勿修改或删除表头; 请使用办公室下发的原模板重新填写。",
     "merged-cells": "无需重报; 今后请勿合并单元格, 每项任务分别填写。",
-    "row-without-id": "如需补充说明, 请写在相应任务的“工作完成情况”或“存在问题”栏中, 不要另起一行。",
     "item-unknown": "请删除该行; 表中只填本单位的任务, 请勿增加任务。",
     "item-missing": "请补回该任务的一行 (可从原模板复制), 每项任务都须填报。",
     "item-duplicate": "请删除重复的一行, 只保留正确的一行。",
     "item-duplicate-same": "无需重报; 今后请勿复制行。",
-    "item-number-mismatch": "请恢复该行的原序号; 请勿修改灰色单元格。",
-    "locked-cell-changed": "无需重报; 灰色单元格由办公室填写, 请勿修改。",
-    "status-missing": "请在下拉列表中选择: " + " / ".join(STATUSES) + "。",
-    "status-invalid": "请在下拉列表中选择: " + " / ".join(STATUSES) + "。",
     "status-normalised": "无需重报; 今后请从下拉列表中选择。",
-    "inconsistent-done": "如任务已完成, 请将完成进度改为 100; 否则请将进展状态改为“推进中”。",
-    "inconsistent-not-started": "请核对: 已完成的任务请选“已完成”, 未启动的任务完成进度应为 0。",
-    "target-not-number": "请填写数字, 如 12.5; 百分比可写 16 或 16%; 可写“13万”。",
     "target-unknown": "请删除该行; 请勿增加指标行。",
     "target-duplicate": "请删除多余的一行。",
     "target-missing": "请补回该指标的一行 (可从原模板复制)。",
     # tracker/collect/values.py: parse_progress, for the progress cell (check_task_rows)
-    "progress-missing": "请填写本年度累计完成进度, 0 到 100 的整数, 如 60。",
-    "progress-not-number": "请用阿拉伯数字填写 0 到 100 的整数, 如 80 (不要写汉字)。",
-    "progress-out-of-range": "完成进度为全年累计百分比, 请填写 0 到 100 之间的整数。",
     "progress-fraction": "无需重报; 今后请直接填写整数, 如 80。",
     "progress-rounded": "无需重报; 今后请填写整数。",
     # tracker/collect/pipeline.py (the Collector) and tracker/links.py (link_problems): a department's link
-    "template-not-filled": "请按本季度的实际进展更新“进展状态”“完成进度(%)”和“工作完成情况”后重新报送。",
     "link-unit-mismatch": "每个单位有自己的填报链接: 请通过本单位的链接报送本单位的填报表; 这份报表请转给所属单位, "
                           "或与办公室联系。",
     "link-period-mismatch": "请通过本季度的填报链接报送本季度的填报表; 如确为补报其他季度, 请与办公室联系。",
+    # the form's cells (tracker/form.py, beside the columns and the 0–100 rule they name): row-without-id,
+    # item-number-mismatch, locked-cell-changed, status-*, progress-missing/-not-number/-out-of-range,
+    # inconsistent-*, target-not-number, template-not-filled
+    **FIX_TEXTS,
 }
 
 
