@@ -36,19 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.files import atomic_write, safe_file_name, sweep_stale_tmp
-
-# HEADERS, STATUSES, TARGET_HEADERS: tracker/returns.py still imports them from here (to be re-pointed at tracker.form)
-from tracker.form import (  # noqa: F401
+from tracker.form import (
     COMPLETED,
     FIRST_ROW,
     GUIDE_SHEET,
     HEADER_ROW,
-    HEADERS,
     PROGRESS_MAX,
-    STATUSES,
     TARGET,
     TARGET_COLUMNS,
-    TARGET_HEADERS,
     TARGET_SHEET,
     TASK,
     TASK_COLUMNS,
