@@ -85,3 +85,16 @@ def test_every_fix_text_is_of_a_code_that_can_be_raised():
 def test_a_missing_fix_text_fails():
     for code in ("encrypted", "progress-fraction", "merged-cells"):
         assert set(missing_fix_texts({k: v for k, v in FIX.items() if k != code})) == {code}
+
+
+def test_one_file_is_checked_without_the_pipeline_or_the_store():
+    """``tracker.collect.checks`` alone checks an uploaded file: importing it loads neither the
+    collect pipeline nor SQLAlchemy (the package's names are imported on first use)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, tracker.collect.checks; "
+            "print(sorted(m for m in sys.modules if m == 'sqlalchemy' or m.startswith('tracker.collect.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT.parent).stdout
+    assert out.strip() == "['tracker.collect.checks', 'tracker.collect.outcome', 'tracker.collect.values']"

@@ -15,22 +15,30 @@ The package, one module per job (docs/round-trip.md):
 
 from __future__ import annotations
 
-from tracker.collect.checks import check_workbook
-from tracker.collect.outcome import OFFICE_SIDE, Checked, CollectResult, FileOutcome
-from tracker.collect.pipeline import (
-    Collector,
-    archive_file,
-    archive_files,
-    collect,
-    expected_periods,
-    find_files,
-    stored_outcome,
-)
-from tracker.collect.readback import received_files, return_rows_for
-from tracker.collect.receipts import FIX, receipt_name, receipt_text
-from tracker.collect.values import parse_actual, parse_progress
+import importlib
 
-__all__ = ["FIX", "OFFICE_SIDE", "Checked", "CollectResult", "Collector", "FileOutcome",
-           "archive_file", "archive_files", "check_workbook", "collect", "expected_periods", "find_files",
-           "parse_actual", "parse_progress", "received_files", "receipt_name", "receipt_text",
-           "return_rows_for", "stored_outcome"]
+# The package's names, each from its module, imported on first use (PEP 562): checking one file
+# (``tracker.collect.checks``) then loads neither the pipeline nor the store (SQLAlchemy).
+_EXPORTS = {
+    "check_workbook": "checks",
+    "OFFICE_SIDE": "outcome", "Checked": "outcome", "CollectResult": "outcome", "FileOutcome": "outcome",
+    "Collector": "pipeline", "archive_file": "pipeline", "archive_files": "pipeline", "collect": "pipeline",
+    "expected_periods": "pipeline", "find_files": "pipeline", "stored_outcome": "pipeline",
+    "received_files": "readback", "return_rows_for": "readback",
+    "FIX": "receipts", "receipt_name": "receipts", "receipt_text": "receipts",
+    "parse_actual": "values", "parse_progress": "values",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
