@@ -78,6 +78,7 @@ def test_nan_inf_and_numbers_that_do_not_fit_are_cell_problems(ws, tmp_path, pro
     assert r.exit_code == 0 and strict_loads(r.stdout) == {"rows": []}
 
 
+@pytest.mark.slow
 def test_a_fitting_actual_is_accepted_and_json_stays_strict(ws, tmp_path):
     from support.filling import fill
 
@@ -113,6 +114,7 @@ def test_a_non_finite_number_already_in_the_store_is_printed_as_null(ws, tmp_pat
 BAD_TEXT = "第一段_x0001_文字_x000B_里有_x001F_控制字符\ufffe和_x0000_空字符"
 
 
+@pytest.mark.slow
 def test_control_characters_in_a_return_are_removed_with_a_warning_and_writers_take_it(ws, tmp_path):
     from support.filling import fill
 

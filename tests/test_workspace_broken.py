@@ -128,6 +128,7 @@ def _faulty_collect(ws, left: int, mode: str):
                           text=True, timeout=300, env=env)
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_collect_then_a_rerun_ends_as_one_clean_run(ws, tmp_path):
     fill_all(ws.outbox / "2007Q1", ws.inbox, seed=3)
     clean = copy_ws(ws, tmp_path / "clean")
@@ -142,6 +143,7 @@ def test_a_full_disk_during_collect_then_a_rerun_ends_as_one_clean_run(ws, tmp_p
     assert normalised_dump(ws) == normalised_dump(clean)
 
 
+@pytest.mark.slow
 def test_a_read_only_workspace_is_one_message_and_nothing_is_stored(ws):
     fill_all(ws.outbox / "2007Q1", ws.inbox, seed=3)
     before = normalised_dump(ws)
