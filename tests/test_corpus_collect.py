@@ -6,7 +6,7 @@ issue 3: nothing received is lost). Dangerous files run in a child process with 
 the guard, python-calamine aborts the whole process on far_cell.xlsx (a Rust allocation failure).
 
 The collect side must call ``tracker.safety.workbook_problems(data, file)`` in
-``tracker.collect.check_workbook`` before ``read_sheets``; the checks of the guard's own codes
+``tracker.collect.check_workbook`` before ``read_workbook``; the checks of the guard's own codes
 skip until it does.
 """
 

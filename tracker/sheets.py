@@ -79,11 +79,6 @@ def ods_merged_ranges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tupl
     return out
 
 
-def read_sheets(data: bytes) -> list[Sheet]:
-    """Every sheet as a grid anchored at A1, merged ranges filled with their top-left value."""
-    return read_workbook(data)
-
-
 def read_workbook(source: Path | str | bytes) -> list[Sheet]:
     """Every sheet of a workbook (a path or its bytes) as a grid anchored at A1, merged ranges
     filled with their top-left value, hidden sheets included (``Sheet.visible``).
@@ -145,4 +140,4 @@ def unreadable(error: Exception, file: str) -> Problem:
     return Problem("corrupt-file", f"文件已损坏, 无法读取 ({type(error).__name__}: {error})", file=file)
 
 
-__all__ = ["Sheet", "ods_merged_ranges", "read_sheets", "read_workbook", "unreadable", "visible_sheets"]
+__all__ = ["Sheet", "ods_merged_ranges", "read_workbook", "unreadable", "visible_sheets"]

@@ -49,7 +49,7 @@ from tracker.form import (
 from tracker.identity import SHEET as IDENTITY_SHEET
 from tracker.identity import Identity, IdentityError, parse_cells, workspace_id
 from tracker.problems import ERROR, WARNING, Problems, UsageError, a1
-from tracker.sheets import Sheet, read_sheets
+from tracker.sheets import Sheet, read_workbook
 
 # the labels the messages name (tracker.form's columns)
 _ID, _NUMBER, _STATUS, _PROGRESS = (TASK[k].label for k in ("id", "number", "status", "progress"))
@@ -112,7 +112,7 @@ def check_safety(ctx: Context) -> bool:
 def check_readable(ctx: Context) -> bool:
     """Every sheet read (python-calamine: xlsx, xls, ods)."""
     try:
-        ctx.sheets = read_sheets(ctx.data)
+        ctx.sheets = read_workbook(ctx.data)
     except Exception as e:  # calamine raises several types for junk, encrypted or truncated files
         ctx.probs.add("unreadable", f"无法读取该文件: 它不是 Excel/WPS/LibreOffice 表格, 或已损坏、加密 ({type(e).__name__})",
                       file=ctx.file)
