@@ -469,7 +469,8 @@ class Tracker:
 
         if period:
             period = str(self.parse_period(period))
-        self._collect_folders(inbox=not paths)
+        if not paths:  # the inbox is the source: an empty one is no error (collect makes what it writes)
+            self.workspace.folder("inbox")
         return collect(self.workspace, [Path(p) for p in paths] if paths else None, received=received,
                        period=period, dry_run=dry_run, keep=keep, progress=_wrap(on_progress, "收集"),
                        workers=workers)
@@ -678,16 +679,9 @@ class Tracker:
         record(self.workspace, link.nonce, fo.sha256 or None, "file")
         return fo
 
-    def _collect_folders(self, inbox: bool = False) -> None:
-        """The folders collect writes into (archive/, outbox/; inbox/ when it is the source), made
-        before it runs: the workspace's folder properties only name them."""
-        for name in ("archive", "outbox") + (("inbox",) if inbox else ()):
-            self.workspace.folder(name)
-
     def _collect_bound(self, path: Path, link, today: date | None):
         from tracker.collect import Collector
 
-        self._collect_folders()
         c = Collector(self.workspace, received=today, link=(link.unit, link.period))
         try:
             fo = c.collect_file(path)
@@ -709,7 +703,6 @@ class Tracker:
             raise UsageError("表单内容无效")
         doc = form_json(link.unit, link.period, answers)
         json_sha = sha256(doc)
-        self._collect_folders()
         archive_file(self.workspace, json_sha, ".json", doc)  # before anything else happens
         data = form_workbook(self.workspace, link.unit, link.period, answers)
         with uploaded_file(data, form_file_name(link.period, link.unit, json_sha), "form") as path:
