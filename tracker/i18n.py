@@ -134,9 +134,13 @@ def quarter_label(i: int, lang: str = ZH) -> str:
 
 def cn_date(d: date | str) -> str:
     """2008年1月31日: the one form of every date tracker writes in Chinese (GB/T 9704-2012 §7.3.5.4:
-    Arabic numerals, no leading zeros); a string is read as ISO (its first ten characters)."""
+    Arabic numerals, no leading zeros); a string is read as ISO (its first ten characters), and one
+    that is not a date is written as it is (a receipt names a stored date, whatever it holds)."""
     if isinstance(d, str):
-        d = date.fromisoformat(d[:10])
+        try:
+            d = date.fromisoformat(d[:10])
+        except ValueError:
+            return d
     return f"{d.year}年{d.month}月{d.day}日"
 
 

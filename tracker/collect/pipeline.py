@@ -42,9 +42,10 @@ from pathlib import Path
 from tracker import jsonout
 from tracker.collect.checks import check_workbook
 from tracker.collect.outcome import Checked, CollectResult, FileOutcome
-from tracker.collect.receipts import _cn_date, receipt_name, receipt_text
+from tracker.collect.receipts import receipt_bytes, receipt_name
 from tracker.files import atomic_write, durable_write_many, sweep_stale_tmp, sync_folder
-from tracker.form import TASK_SHEET
+from tracker.form import ITEM_FIELDS, TASK_SHEET
+from tracker.i18n import cn_date
 from tracker.inbox import DONE_FOLDERS, EXTENSIONS
 from tracker.links import link_problems
 from tracker.problems import WARNING, Problem, Problems, UsageError
@@ -134,7 +135,6 @@ def _archived(dest: Path, data: bytes) -> bool:
         return False
 
 
-
 class _ExpandOnce:
     """The registry as ``assign`` uses it, each name expanded once: a plan names the same few
     hundred units in thousands of places (2,000 items: 9,000 expansions of 500 names)."""
@@ -192,9 +192,7 @@ def _worker_start(checker: Collector) -> None:
 def _check_in_worker(job: tuple[bytes, str]) -> Checked:
     data, name = job
     c = _worker["checker"]
-    checked = check_workbook(data, name, secret=c.secret, plan_for=c.plan_for, registry=c.registry,
-                             config=c.config, periods=c._check_periods, older=c.plan_version_for)
-    checked = c.untouched(checked, name)
+    checked = c.check(data, name)
     if checked.plan is not None:
         checked.plan = checked.plan.db_id  # the parent has the plan: send its id, not 2,000 items
     return checked
@@ -289,6 +287,15 @@ class Collector:
             self._older[key] = None if plan is None else (plan, self._assign(plan, _ExpandOnce(self.registry)))
         return self._older[key]
 
+    def check(self, data: bytes, name: str) -> Checked:
+        """One workbook checked as this run collects it (its periods, plans, registry, secret and
+        configuration), then :meth:`untouched`."""
+        return self.untouched(self._check_workbook(data, name, periods=self._check_periods), name)
+
+    def _check_workbook(self, data: bytes, name: str, *, periods: set[str] | None) -> Checked:
+        return check_workbook(data, name, secret=self.secret, plan_for=self.plan_for, registry=self.registry,
+                              config=self.config, periods=periods, older=self.plan_version_for)
+
     def untouched(self, checked: Checked, file: str = "") -> Checked:
         """A workbook whose answers equal what the office prefilled is not a return: its problems
         become one error, ``unchanged-template`` (office-side: no receipt). Untouched means every
@@ -318,9 +325,7 @@ class Collector:
 
             copy = self.ws.outbox / checked.period / template_name(checked.period, checked.identity.unit)
             if copy.is_file():
-                sent = check_workbook(copy.read_bytes(), copy.name, secret=self.secret, plan_for=self.plan_for,
-                                      registry=self.registry, config=self.config, periods=None,
-                                      older=self.plan_version_for)
+                sent = self._check_workbook(copy.read_bytes(), copy.name, periods=None)
                 if _answers(sent) != _answers(checked):
                     return checked
         checked.problems = Problems()
@@ -360,7 +365,7 @@ class Collector:
         out: dict[str, dict] = {}
         with self.store.read() as conn:
             for _period, iid, rid, *vals in db.earlier_rows(conn, unit, period):
-                out[iid] = {"return_id": rid, "targets": [], **dict(zip(_INPUTS, vals, strict=True))}
+                out[iid] = {"return_id": rid, "targets": [], **dict(zip(ITEM_FIELDS, vals, strict=True))}
         return out
 
     def _prefill_targets(self, prefill: dict[str, dict]) -> None:
@@ -436,10 +441,7 @@ class Collector:
                 return self._link_rejected(fo, rec)
             return self._noted(self._stale(self._finish(fo, duplicate=corrected is None)), corrected)
         if checked is None:
-            checked = self.untouched(check_workbook(data, path.name, secret=self.secret, plan_for=self.plan_for,
-                                                    registry=self.registry, config=self.config,
-                                                    periods=self._check_periods, older=self.plan_version_for),
-                                     path.name)
+            checked = self.check(data, path.name)
         else:
             checked = self._from_worker(checked)
         if self.link and checked.identity is not None:
@@ -465,8 +467,8 @@ class Collector:
             return None  # a date given before stands (re-collecting a folder must not re-date its files)
         with self.store.begin() as conn:
             db.correct_received_date(conn, rec["sha256"], new)
-        return Problem("received-corrected", f"收到日期由此前记录的 {_cn_date(rec['received_at'])} 更正为 "
-                       f"{_cn_date(new)} (按 --received)", file=rec["file_name"], severity=WARNING)
+        return Problem("received-corrected", f"收到日期由此前记录的 {cn_date(rec['received_at'])} 更正为 "
+                       f"{cn_date(new)} (按 --received)", file=rec["file_name"], severity=WARNING)
 
     @staticmethod
     def _noted(fo: FileOutcome, note: Problem | None) -> FileOutcome:
@@ -614,7 +616,7 @@ class Collector:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / receipt_name(fo).replace("-回执.txt", "-链接退回-回执.txt")
         fo.receipt = str(path)
-        atomic_write(path, b"\xef\xbb\xbf" + receipt_text(fo, self.config).replace("\n", "\r\n").encode("utf-8"))
+        atomic_write(path, receipt_bytes(fo, self.config))
         return fo
 
     def _stale(self, fo: FileOutcome) -> FileOutcome:
@@ -626,14 +628,12 @@ class Collector:
         if fo.period and fo.period not in self.periods:
             main = sorted(self.periods)[0]
             fo.problems = [Problem("period-mismatch", f"这是 {fo.period} ({parse_period(fo.period).label}) 的报表, 已于"
-                                   f"{_cn_date(fo.received_at)}收到, 本次收集的是 {main} ({parse_period(main).label}) "
+                                   f"{cn_date(fo.received_at)}收到, 本次收集的是 {main} ({parse_period(main).label}) "
                                    "的报表。可能误发了上一季度的文件", file=fo.name, severity=WARNING), *fo.problems]
         return fo
 
     def _check_only(self, fo: FileOutcome, data: bytes) -> FileOutcome:
-        checked = self.untouched(check_workbook(data, fo.name, secret=self.secret, plan_for=self.plan_for,
-                                                registry=self.registry, config=self.config,
-                                                periods=self._check_periods, older=self.plan_version_for), fo.name)
+        checked = self.check(data, fo.name)
         fo.problems = list(checked.problems)
         fo.unit, fo.period, fo.items = checked.unit, checked.period, len(checked.rows)
         fo.outcome = "rejected" if checked.problems.errors else "accepted"
@@ -706,7 +706,7 @@ class Collector:
         if not self._receipts:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._receipts.add(path)
-        data = b"\xef\xbb\xbf" + receipt_text(fo, self.config).replace("\n", "\r\n").encode("utf-8")
+        data = receipt_bytes(fo, self.config)
         if now:
             atomic_write(path, data)
         else:
@@ -765,18 +765,15 @@ def _fill_received(fo: FileOutcome, duplicate: bool, rec: dict) -> None:
     fo.problems = [Problem(**p) for p in json.loads(rec["problems"])]
 
 
-_INPUTS = ("status", "progress", "done", "problems", "next")
-
-
 def _answers(source) -> tuple[dict, dict]:
     """The answers of a checked workbook, or of prefill rows (item id -> current_return_rows row):
     ({item id: (status, progress, done, problems, next)}, {(item id, idx): (actual, note)}), with
     empty answers left out, so that a blank item and a missing one compare equal."""
     if isinstance(source, Checked):
-        rows = {iid: tuple(v[k] for k in _INPUTS) for iid, v in source.rows.items()}
+        rows = {iid: tuple(v[k] for k in ITEM_FIELDS) for iid, v in source.rows.items()}
         targets = {key: (t["actual"], t["note"] or "") for key, t in source.targets.items()}
     else:
-        rows = {iid: tuple(r[k] for k in _INPUTS) for iid, r in source.items()}
+        rows = {iid: tuple(r[k] for k in ITEM_FIELDS) for iid, r in source.items()}
         targets = {(iid, t["idx"]): (t["actual"], t["note"] or "") for iid, r in source.items() for t in r["targets"]}
     blank = ("", None, "", "", "")
     return ({k: v for k, v in rows.items() if v != blank},
@@ -785,7 +782,6 @@ def _answers(source) -> tuple[dict, dict]:
 
 def _blank(checked: Checked) -> bool:
     return _answers(checked) == ({}, {})
-
 
 
 def stored_outcome(ws, sha256: str) -> FileOutcome:

@@ -10,12 +10,13 @@ it (those about the form's cells are :data:`tracker.form.FIX_TEXTS`, written bes
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from tracker.collect.outcome import OFFICE_SIDE, FileOutcome
 from tracker.form import FIX_TEXTS
+from tracker.i18n import cn_date
 from tracker.identity import SHEET as IDENTITY_SHEET
+from tracker.office import contact_text, office_name
 from tracker.problems import UsageError
 
 NOT_IN_RECEIPTS = OFFICE_SIDE | {"received-corrected"}  # the office's matter: left out of every receipt
@@ -82,23 +83,20 @@ def receipt_name(fo: FileOutcome) -> str:
     return safe_file_name(Path(fo.name).stem, tail=f"-{fo.sha256[:8] or 'unread'}-回执", suffix=".txt")
 
 
-def _cn_date(iso: str) -> str:
-    try:
-        d = date.fromisoformat(iso[:10])
-    except ValueError:
-        return iso
-    return f"{d.year}年{d.month}月{d.day}日"
+def receipt_bytes(fo: FileOutcome, config: dict) -> bytes:
+    """The receipt as its file holds it: UTF-8 with a byte-order mark and Windows line ends, so
+    Notepad on the department's PC shows it right."""
+    return b"\xef\xbb\xbf" + receipt_text(fo, config).replace("\n", "\r\n").encode("utf-8")
 
 
 def receipt_text(fo: FileOutcome, config: dict) -> str:
     """The 回执: Chinese plain text the office can forward to the department as it is."""
     from tracker.periods import parse_period
 
-    office = config.get("office", {})
     rule = "═" * 40
     lines = [rule, "报 表 回 执".center(36), rule, ""]
     lines.append(f"文件名称:{fo.name}")
-    lines.append(f"收到日期:{_cn_date(fo.received_at)}")
+    lines.append(f"收到日期:{cn_date(fo.received_at)}")
     if fo.unit:
         lines.append(f"填报单位:{fo.unit}")
     if fo.period:
@@ -117,12 +115,12 @@ def receipt_text(fo: FileOutcome, config: dict) -> str:
     if fo.outcome == "accepted":
         lines.append(f"处理结果:【已接收】共 {fo.items} 项任务的进展已录入。")
         if fo.replaced:
-            lines.append(f"          本次报送替代了 {_cn_date(fo.replaced['received_at'])} 收到的"
+            lines.append(f"          本次报送替代了 {cn_date(fo.replaced['received_at'])} 收到的"
                          f"“{fo.replaced['file']}”。")
         if not fo.current:
             lines.append("          办公室已有本单位本季度更晚收到的报表, 本份仅存档备查。")
     elif fo.outcome == "duplicate":
-        same = f"{_cn_date(fo.same_as['received_at'])}收到的“{fo.same_as['file']}”" if fo.same_as else "此前收到的报表"
+        same = f"{cn_date(fo.same_as['received_at'])}收到的“{fo.same_as['file']}”" if fo.same_as else "此前收到的报表"
         lines.append(f"处理结果:【已接收】内容与{same}相同, 无需再次报送。")
     else:
         lines.append(f"处理结果:【退回】发现 {len(errors)} 处错误, 本文件未录入。")
@@ -149,6 +147,6 @@ def receipt_text(fo: FileOutcome, config: dict) -> str:
     else:
         lines += ["", "未发现问题。谢谢配合!"]
     lines += ["", "─" * 40]
-    contact = "  ".join(x for x in (office.get("contact", ""), office.get("phone", ""), office.get("email", "")) if x)
-    lines.append(f"{office.get('name') or '领导小组办公室'}" + (f"  联系方式:{contact}" if contact else ""))
+    contact = contact_text(config)
+    lines.append(office_name(config) + (f"  联系方式:{contact}" if contact else ""))
     return "\n".join(lines).rstrip() + "\n"
